@@ -1,0 +1,1 @@
+"""assay's command line (typer): thin commands over `assay.engine`."""

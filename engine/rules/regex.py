@@ -1,0 +1,168 @@
+"""Translate a bounded subset of Python regular expressions into durable_rules' dialect.
+
+durable_rules compiles `$mt` patterns to a DFA with its own Lua-like syntax (`%d`, `%.`) and
+always matches the whole string. Authors write ordinary regular expressions; we parse them
+with Python's own parser, refuse what the DFA cannot express or what could make the Python
+reference evaluator slow (back-references, look-arounds, nested unbounded repetition), and
+emit the equivalent durable_rules pattern. Both sides then agree: `re.fullmatch` with
+ASCII and DOTALL flags on the reference side, `$mt` on the engine side.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as C  # type: ignore[import-not-found]
+import re._parser as P  # type: ignore[import-not-found]
+
+MAX_PATTERN_CHARS = 200
+MAX_REPEAT = 100  # durable_rules' MAX_INTERVAL
+_SPECIAL = set(".|?*+()[]{}%")
+_CLASS_SAFE_RANGE = re.compile(r"[A-Za-z0-9]")
+
+
+class RegexError(ValueError):
+    """The pattern is invalid, unsupported or unbounded."""
+
+
+def reference_pattern(pattern: str) -> re.Pattern[str]:
+    """The compiled Python pattern the reference evaluator uses (full match semantics)."""
+    return re.compile(pattern, re.ASCII | re.DOTALL)
+
+
+def translate(pattern: str) -> str:
+    """Return the durable_rules pattern equivalent to `re.fullmatch(pattern, ...)`."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise RegexError(f"pattern is {len(pattern)} characters; the limit is {MAX_PATTERN_CHARS}")
+    try:
+        parsed = P.parse(pattern, re.ASCII | re.DOTALL)
+    except re.error as exc:
+        raise RegexError(f"invalid regular expression: {exc}") from None
+    if parsed.state.flags & ~(re.ASCII | re.DOTALL | re.UNICODE):
+        raise RegexError("inline flags such as (?i) are not supported")
+    items = list(parsed)
+    if items and items[0][0] is C.AT and items[0][1] in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+        items = items[1:]
+    if items and items[-1][0] is C.AT and items[-1][1] in (C.AT_END, C.AT_END_STRING):
+        items = items[:-1]
+    out = _seq(items)
+    if not out:
+        raise RegexError("pattern matches only the empty string; use `missing` instead")
+    return out
+
+
+def _esc(ch: str) -> str:
+    return "%" + ch if ch in _SPECIAL else ch
+
+
+def _seq(items: list) -> str:
+    return "".join(_item(op, av) for op, av in items)
+
+
+def _unbounded(items: list) -> bool:
+    for op, av in items:
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            if av[1] is C.MAXREPEAT or _unbounded(list(av[2])):
+                return True
+        elif op is C.SUBPATTERN:
+            if _unbounded(list(av[3])):
+                return True
+        elif op is C.BRANCH and any(_unbounded(list(b)) for b in av[1]):
+            return True
+    return False
+
+
+def _single_token(items: list) -> bool:
+    return len(items) == 1 and items[0][0] in (C.LITERAL, C.ANY, C.IN, C.NOT_LITERAL)
+
+
+def _item(op: object, av: object) -> str:
+    if op is C.LITERAL:
+        return _esc(chr(av))  # type: ignore[arg-type]
+    if op is C.NOT_LITERAL:
+        return _class([(C.NEGATE, None), (C.LITERAL, av)])
+    if op is C.ANY:
+        return "."
+    if op is C.IN:
+        return _class(av)  # type: ignore[arg-type]
+    if op is C.BRANCH:
+        return "(" + "|".join(_seq(list(b)) for b in av[1]) + ")"  # type: ignore[index]
+    if op is C.SUBPATTERN:
+        _group, add, remove, body = av  # type: ignore[misc]
+        if add or remove:
+            raise RegexError("inline flags such as (?i) are not supported")
+        return "(" + _seq(list(body)) + ")"
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+        low, high, body = av  # type: ignore[misc]
+        body = list(body)
+        if high is C.MAXREPEAT and _unbounded(body):
+            raise RegexError("nested unbounded repetition (like (a+)+) is not allowed")
+        if low > MAX_REPEAT or (high is not C.MAXREPEAT and high > MAX_REPEAT):
+            raise RegexError(f"repetition counts above {MAX_REPEAT} are not allowed")
+        inner = _seq(body)
+        if not inner:
+            raise RegexError("repetition of an empty pattern")
+        if not _single_token(body):
+            inner = "(" + inner + ")" if not (inner.startswith("(") and _one_group(body)) else inner
+        if high is C.MAXREPEAT:
+            if low == 0:
+                return inner + "*"
+            if low == 1:
+                return inner + "+"
+            return inner + "{" + str(low) + "}" + inner + "*"
+        if (low, high) == (0, 1):
+            return inner + "?"
+        if low == high:
+            return inner + "{" + str(low) + "}"
+        return inner + "{" + str(low) + "," + str(high) + "}"
+    if op is C.AT:
+        raise RegexError("anchors are only allowed at the very start (^) and end ($); "
+                         "patterns always match the whole value")
+    names = {C.GROUPREF: "back-references", C.ASSERT: "look-ahead/behind",
+             C.ASSERT_NOT: "negative look-ahead/behind", C.CATEGORY: "this character class"}
+    raise RegexError(f"{names.get(op, str(op).lower())} not supported")
+
+
+def _one_group(body: list) -> bool:
+    return len(body) == 1 and body[0][0] in (C.SUBPATTERN, C.BRANCH)
+
+
+_CATEGORIES = {
+    C.CATEGORY_DIGIT: [("0", "9")],
+    C.CATEGORY_WORD: [("A", "Z"), ("a", "z"), ("0", "9"), ("_", "_")],
+    C.CATEGORY_SPACE: [(c, c) for c in " \t\n\r\f\v"],
+}
+
+
+def _class(items: list) -> str:
+    negate = False
+    ranges: list[tuple[str, str]] = []
+    for op, av in items:
+        if op is C.NEGATE:
+            negate = True
+        elif op is C.LITERAL:
+            ranges.append((chr(av), chr(av)))
+        elif op is C.RANGE:
+            ranges.append((chr(av[0]), chr(av[1])))
+        elif op is C.CATEGORY and av in _CATEGORIES:
+            ranges.extend(_CATEGORIES[av])
+        else:
+            raise RegexError("negated shorthand classes (\\D, \\W, \\S) inside [...] are not "
+                             "supported; spell the characters out")
+    singles: list[str] = []
+    parts: list[str] = []
+    for lo, hi in ranges:
+        if lo != hi and _CLASS_SAFE_RANGE.fullmatch(lo) and _CLASS_SAFE_RANGE.fullmatch(hi):
+            parts.append(f"{lo}-{hi}")
+        elif ord(hi) - ord(lo) <= 128:
+            singles.extend(chr(code) for code in range(ord(lo), ord(hi) + 1))
+        else:
+            raise RegexError(f"character range {lo!r}-{hi!r} is too wide")
+    # durable_rules has no escape for ] - ^ inside a class: ] must come first, - last, and ^
+    # anywhere but first.
+    bracket, dash, caret = "]" in singles, "-" in singles, "^" in singles
+    parts += ["%%" if ch == "%" else ch for ch in singles if ch not in "]-^"]
+    text = "".join(parts)
+    if caret and not (text or bracket or negate):
+        return "(" + "|".join(_esc(ch) for ch in sorted(set(singles))) + ")"
+    return ("[" + ("^" if negate else "") + ("]" if bracket else "") + text
+            + ("^" if caret else "") + ("-" if dash else "") + "]")
