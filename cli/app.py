@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from assay.engine import (
     CATALOGUE,
     LoadError,

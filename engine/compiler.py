@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .projection import engine_value
+from .projection import engine_text, engine_value
 from .rules.model import All, AnyOf, Condition, Leaf, Not, Rule
 
 _NEVER = {"kind": "\x00never"}
@@ -52,21 +52,27 @@ def _leaf(leaf: Leaf, negate: bool) -> dict[str, Any]:
     return _positive(path, op, leaf)
 
 
+def _lit(value: Any, leaf: Leaf) -> Any:
+    value = engine_value(value, leaf.field.kind)
+    return engine_text(value) if isinstance(value, str) else value
+
+
 def _positive(path: str, op: str, leaf: Leaf) -> dict[str, Any]:
     if op == "equals":
-        return {path: engine_value(leaf.value)}
+        return {path: _lit(leaf.value, leaf)}
     if op in _COMPARE:
-        return {_COMPARE[op]: {path: engine_value(leaf.value)}}
+        return {_COMPARE[op]: {path: _lit(leaf.value, leaf)}}
     if op == "in":
-        options = [{path: engine_value(v)} for v in leaf.value]
+        options = [{path: _lit(v, leaf)} for v in leaf.value]
         if not options:
             return dict(_NEVER)
         return options[0] if len(options) == 1 else {"$or": options}
     if op == "not_in":
         return {"$and": [{"$ex": {path: 1}}] +
-                [{"$neq": {path: engine_value(v)}} for v in leaf.value]}
+                [{"$neq": {path: _lit(v, leaf)}} for v in leaf.value]}
     if op == "contains":
-        escaped = "".join("%" + ch if ch in _REGEX_SPECIAL else ch for ch in leaf.value)
+        escaped = "".join("%" + ch if ch in _REGEX_SPECIAL else ch
+                          for ch in engine_text(leaf.value))
         return {"$mt": {path: ".*" + escaped + ".*"}}
     if op == "matches":
         return {"$mt": {path: leaf.engine_regex}}

@@ -52,10 +52,13 @@ class CountryCode:
 
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), CountryCode]
 Text = Annotated[str, StringConstraints(max_length=4000)]
+# Bounded so every value fits the engine's 64-bit integers (counts, days).
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No NaN or infinity: they have no order, and the engine's JSON cannot carry them.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Smelter(_Part):
@@ -113,12 +116,12 @@ class Declaration(_Part):
         None, description="Q7: all smelters identified")
     q8_all_smelters_reported: YesNo | None = Field(
         None, description="Q8: all smelter information received reported")
-    smelter_rows: int | None = Field(None, ge=0, description="Smelter List rows for this metal")
-    smelters_identified: int | None = Field(None, ge=0, description="Rows resolved to a CID")
-    smelters_conformant: int | None = Field(None, ge=0, description="Rows RMAP conformant")
-    smelters_not_listed: int | None = Field(None, ge=0, description="'Smelter not listed' rows")
-    smelters_not_yet_identified: int | None = Field(
-        None, ge=0, description="'Smelter not yet identified' rows")
+    smelter_rows: Count | None = Field(None, description="Smelter List rows for this metal")
+    smelters_identified: Count | None = Field(None, description="Rows resolved to a CID")
+    smelters_conformant: Count | None = Field(None, description="Rows RMAP conformant")
+    smelters_not_listed: Count | None = Field(None, description="'Smelter not listed' rows")
+    smelters_not_yet_identified: Count | None = Field(
+        None, description="'Smelter not yet identified' rows")
 
 
 class Company(_Part):
@@ -155,14 +158,15 @@ class Supplier(_Part):
     scope_description: Text | None = Field(None, description="Description of scope (D10)")
     effective_date: dt.date | None = Field(None, description="Effective date (D22)")
     declaration_age_days: int | None = Field(
-        None, description="Days from the effective date to the evaluation date")
+        None, ge=-1_000_000, le=1_000_000,
+        description="Days from the effective date to the evaluation date")
 
 
 class Template(_Part):
     """Which RMI template and version the supplier used."""
 
     type: TemplateType | None = Field(None, description="cmrt, emrt or crt")
-    version: float | None = Field(None, ge=0, description="Template revision, e.g. 6.5")
+    version: float | None = Field(None, ge=0, le=1000, description="Template revision, e.g. 6.5")
     language: Text | None = Field(None, description="Language chosen in the template")
 
 
@@ -226,7 +230,7 @@ class FieldSpec:
     @property
     def ordered(self) -> bool:
         """Whether lt/le/gt/ge make sense on this field."""
-        return self.kind in {"integer", "number", "date", "string"}
+        return self.kind in {"integer", "number", "date"}
 
     def type_label(self) -> str:
         if self.kind == "enum":

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .facts import DeclarationFact, Fact, SmelterFact
+from .facts import CATALOGUE, DeclarationFact, Fact, SmelterFact
 
 _FACT_ADAPTER: TypeAdapter[SmelterFact | DeclarationFact] = TypeAdapter(Fact)
 MISSING = object()
@@ -25,11 +25,48 @@ def to_fact(value: SmelterFact | DeclarationFact | dict[str, Any]) -> SmelterFac
     return _FACT_ADAPTER.validate_python(value)
 
 
-def engine_value(value: Any) -> Any:
-    """A literal as the engine compares it."""
+# durable_rules' JSON parser crashes the process on exponent notation (1e-05, 1E5), which
+# Python writes for small and large floats. Decimal fields therefore travel as integers in
+# billionths: exact for every value the templates hold, and never written with an exponent.
+NUMBER_SCALE = 1_000_000_000
+
+
+def engine_value(value: Any, kind: str | None = None) -> Any:
+    """A value as the engine compares it (`kind` is the field's catalogue kind)."""
     if isinstance(value, dt.date):
         return value.toordinal()
+    if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        return round(value * NUMBER_SCALE)
     return value
+
+
+# durable_rules compares strings as the JSON text it was given, escapes included, so a quote,
+# a backslash or a control character would look like two characters to `.` or `[^a]`. The
+# engine therefore sees those characters as private-use code points (a one-to-one mapping
+# applied to facts, rule literals and patterns alike); nothing else is escaped by json.dumps
+# with ensure_ascii=False.
+_ENGINE_CHARS = {ord('"'): "\ue000", ord("\\"): "\ue001",
+                 **{code: chr(0xE100 + code) for code in range(32)}}
+
+
+def engine_text(text: str) -> str:
+    """A string as durable_rules must receive it (see _ENGINE_CHARS)."""
+    return text.translate(_ENGINE_CHARS)
+
+
+def engine_payload(projection: dict[str, Any]) -> dict[str, Any]:
+    """A projection with its strings mapped for durable_rules."""
+    return {key: ({k: engine_text(v) if isinstance(v, str) else v for k, v in value.items()}
+                  if isinstance(value, dict) else value)
+            for key, value in projection.items()}
+
+
+def _number_fields() -> frozenset[tuple[str, str]]:
+    return frozenset(tuple(path.split(".", 1)) for kind in CATALOGUE.fields.values()
+                     for path, spec in kind.items() if spec.kind == "number")
+
+
+_NUMBER_FIELDS = _number_fields()
 
 
 def project(fact: SmelterFact | DeclarationFact) -> dict[str, Any]:
@@ -38,7 +75,8 @@ def project(fact: SmelterFact | DeclarationFact) -> dict[str, Any]:
     for part, model in fact:
         if part in ("kind", "provenance"):
             continue
-        values = {name: engine_value(v) for name, v in model if v is not None}
+        values = {name: engine_value(v, "number" if (part, name) in _NUMBER_FIELDS else None)
+                  for name, v in model if v is not None}
         if values:
             out[part] = values
     return out

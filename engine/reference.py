@@ -35,21 +35,21 @@ def _leaf(leaf: Leaf, value: Any) -> bool:
     if value is MISSING:
         return False
     if op == "equals":
-        return bool(value == engine_value(leaf.value))
+        return bool(value == engine_value(leaf.value, leaf.field.kind))
     if op == "not_equals":
-        return bool(value != engine_value(leaf.value))
+        return bool(value != engine_value(leaf.value, leaf.field.kind))
     if op == "in":
-        return any(value == engine_value(v) for v in leaf.value)
+        return any(value == engine_value(v, leaf.field.kind) for v in leaf.value)
     if op == "not_in":
-        return all(value != engine_value(v) for v in leaf.value)
+        return all(value != engine_value(v, leaf.field.kind) for v in leaf.value)
     if op == "lt":
-        return bool(value < engine_value(leaf.value))
+        return bool(value < engine_value(leaf.value, leaf.field.kind))
     if op == "le":
-        return bool(value <= engine_value(leaf.value))
+        return bool(value <= engine_value(leaf.value, leaf.field.kind))
     if op == "gt":
-        return bool(value > engine_value(leaf.value))
+        return bool(value > engine_value(leaf.value, leaf.field.kind))
     if op == "ge":
-        return bool(value >= engine_value(leaf.value))
+        return bool(value >= engine_value(leaf.value, leaf.field.kind))
     if op == "contains":
         return leaf.value in value
     if op == "matches":

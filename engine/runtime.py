@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from .compiler import compile_ruleset
 from .facts import DeclarationFact, SmelterFact
 from .findings import Evaluation, FactResult, Finding, make_finding
-from .projection import project, to_fact
+from .projection import engine_payload, project, to_fact
 from .rules.model import Rule
 
 FactInput = SmelterFact | DeclarationFact | dict[str, Any]
@@ -189,7 +189,8 @@ class Evaluator:
                  items: list[tuple[int, Any, dict[str, Any]]]) -> dict[int, set[str]]:
         if not items:
             return {}
-        payload = [{**proj, "_i": pos} for pos, (_index, _fact, proj) in enumerate(items)]
+        payload = [{**engine_payload(proj), "_i": pos}
+                   for pos, (_index, _fact, proj) in enumerate(items)]
         out: dict[int, set[str]] = {}
         for pos, rule_id in instance.run(payload):
             out.setdefault(items[pos][0], set()).add(rule_id)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from assay.engine import RulePack, load_pack
 from assay.engine.api import bundled_lists
 from assay.engine.rules.loader import check_rules

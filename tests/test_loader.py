@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from assay.engine import LoadError, load_rules
 from assay.engine.api import bundled_lists
 from assay.engine.rules.loader import check_rules

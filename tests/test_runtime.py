@@ -7,6 +7,7 @@ from pathlib import Path
 
 import durable_rules_engine
 import pytest
+
 from assay.engine import Evaluator, SmelterFact
 from assay.engine.runtime import _Instance
 

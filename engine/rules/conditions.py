@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +19,12 @@ from ..errors import Location, Problem
 from ..facts import CATALOGUE, FieldSpec
 from ..yamlsrc import location_of
 from .model import OPERATORS, All, AnyOf, Condition, Leaf, NamedList, Not
-from .regex import RegexError, reference_pattern, translate
+from .regex import RegexError, check_engine_pattern, reference_pattern, translate
 
 _BOOLEAN_KEYS = ("all", "any", "not")
+# Literals must fit the engine's 64-bit integers (decimals travel scaled by 10^9).
+MAX_INTEGER = 10**12
+MAX_NUMBER = 10**6
 _ORDERED_OPS = ("lt", "le", "gt", "ge")
 _TEXT_ONLY_OPS = ("contains", "matches")
 
@@ -160,6 +164,7 @@ def _parse_leaf(spec: FieldSpec, op: str, value: Any, vloc: Location, op_loc: Lo
     if op == "matches":
         try:
             engine_regex = translate(coerced)
+            check_engine_pattern(engine_regex)
             pattern = reference_pattern(coerced)
         except RegexError as exc:
             ctx.error(vloc, path, str(exc))
@@ -232,10 +237,14 @@ def coerce_value(spec: FieldSpec, value: Any) -> tuple[bool, Any]:
         return False, f"expected true or false for {spec.path}, got {_type_name(value)}"
     if kind == "integer":
         if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_INTEGER:
+                return False, f"{value} is out of range (at most {MAX_INTEGER} either way)"
             return True, value
         return False, f"expected a whole number for {spec.path}, got {_type_name(value)}"
     if kind == "number":
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+                return False, f"{value} is out of range (a finite number up to {MAX_NUMBER})"
             return True, value
         return False, f"expected a number for {spec.path}, got {_type_name(value)}"
     if kind == "date":

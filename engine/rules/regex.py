@@ -14,8 +14,11 @@ import re
 import re._constants as C  # type: ignore[import-not-found]
 import re._parser as P  # type: ignore[import-not-found]
 
+from ..projection import engine_text
+
 MAX_PATTERN_CHARS = 200
-MAX_REPEAT = 100  # durable_rules' MAX_INTERVAL
+MAX_REPEAT = 100
+MAX_EXPANDED = 2000
 _SPECIAL = set(".|?*+()[]{}%")
 _CLASS_SAFE_RANGE = re.compile(r"[A-Za-z0-9]")
 
@@ -50,7 +53,24 @@ def translate(pattern: str) -> str:
     return out
 
 
+def check_engine_pattern(engine_pattern: str) -> None:
+    """Have durable_rules build the pattern; raise RegexError if its DFA builder refuses."""
+    import json
+
+    import durable_rules_engine
+
+    definition = {"r": {"all": [{"m": {"$mt": {"x": engine_pattern}}}]}}
+    try:
+        handle = durable_rules_engine.create_ruleset("assay_regex_check",
+                                                     json.dumps(definition, ensure_ascii=False))
+    except Exception as exc:
+        raise RegexError(f"durable_rules cannot build this pattern ({exc}); simplify it"
+                         ) from None
+    durable_rules_engine.delete_ruleset(handle)
+
+
 def _esc(ch: str) -> str:
+    ch = engine_text(ch)
     return "%" + ch if ch in _SPECIAL else ch
 
 
@@ -103,17 +123,16 @@ def _item(op: object, av: object) -> str:
             raise RegexError("repetition of an empty pattern")
         if not _single_token(body):
             inner = "(" + inner + ")" if not (inner.startswith("(") and _one_group(body)) else inner
+        # Counted repetition is spelled out (a{2,3} -> aaa?): durable_rules' own interval
+        # syntax fails to build inside other repetitions.
         if high is C.MAXREPEAT:
             if low == 0:
                 return inner + "*"
-            if low == 1:
-                return inner + "+"
-            return inner + "{" + str(low) + "}" + inner + "*"
-        if (low, high) == (0, 1):
-            return inner + "?"
-        if low == high:
-            return inner + "{" + str(low) + "}"
-        return inner + "{" + str(low) + "," + str(high) + "}"
+            return inner * (low - 1) + inner + "+"
+        out = inner * low + (inner + "?") * (high - low)
+        if len(out) > MAX_EXPANDED:
+            raise RegexError(f"counted repetition expands past {MAX_EXPANDED} characters")
+        return out
     if op is C.AT:
         raise RegexError("anchors are only allowed at the very start (^) and end ($); "
                          "patterns always match the whole value")
@@ -157,12 +176,12 @@ def _class(items: list) -> str:
             singles.extend(chr(code) for code in range(ord(lo), ord(hi) + 1))
         else:
             raise RegexError(f"character range {lo!r}-{hi!r} is too wide")
-    # durable_rules has no escape for ] - ^ inside a class: ] must come first, - last, and ^
-    # anywhere but first.
-    bracket, dash, caret = "]" in singles, "-" in singles, "^" in singles
-    parts += ["%%" if ch == "%" else ch for ch in singles if ch not in "]-^"]
+    # Inside a class durable_rules escapes ] and % with %, but has no escape for - or ^:
+    # - must come last and ^ anywhere but first.
+    dash, caret = "-" in singles, "^" in singles
+    parts += [("%" + ch if ch in "]%" else engine_text(ch)) for ch in singles if ch not in "-^"]
     text = "".join(parts)
-    if caret and not (text or bracket or negate):
+    if caret and not (text or negate):
         return "(" + "|".join(_esc(ch) for ch in sorted(set(singles))) + ")"
-    return ("[" + ("^" if negate else "") + ("]" if bracket else "") + text
+    return ("[" + ("^" if negate else "") + text
             + ("^" if caret else "") + ("-" if dash else "") + "]")
