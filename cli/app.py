@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -327,5 +328,17 @@ def _fact_files(paths: list[Path]) -> list[Path]:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: one-line errors, a traceback only with --debug."""
+    debug = "--debug" in sys.argv or bool(os.environ.get("ASSAY_DEBUG"))
+    if "--debug" in sys.argv:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        typer.echo("assay: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        typer.echo(f"assay: error: {exc} (run with --debug for the traceback)", err=True)
+        sys.exit(EXIT_INPUT)

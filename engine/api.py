@@ -14,7 +14,7 @@ from .errors import Location, Problem, display_path
 from .findings import Evaluation
 from .paths import bundled_policies, bundled_rules, default_policy
 from .policy import Policy, check_policy, load_policy
-from .rules.loader import RulePack, check_rules, load_rules
+from .rules.loader import RulePack, bundled_lists, check_rules, load_rules
 from .runtime import FactInput
 from .yamlsrc import iter_yaml_files, load_yaml
 
@@ -22,12 +22,6 @@ from .yamlsrc import iter_yaml_files, load_yaml
 def _is_policy(path: Path) -> bool:
     data, _ = load_yaml(path)
     return isinstance(data, dict) and "policy" in data
-
-
-def bundled_lists() -> list:
-    """The named lists shipped with assay (available to every rule file)."""
-    pack, _ = check_rules([bundled_rules() / "lists"])
-    return list(pack.lists.values()) if pack else []
 
 
 def check(paths: Sequence[Path | str] = (), today: dt.date | None = None) -> list[Problem]:

@@ -18,7 +18,7 @@ from .errors import LoadError, Location, Problem, display_path
 from .facts import Metal
 from .paths import bundled_rules
 from .rules.conditions import suggest
-from .rules.loader import RulePack, _Loader, check_rules
+from .rules.loader import RulePack, _Loader, bundled_lists, check_rules
 from .rules.model import Rule, Severity
 from .rules.schema_models import ActionId, RuleId
 from .runtime import Evaluator
@@ -108,7 +108,8 @@ def check_policy(path: Path) -> tuple[Policy | None, list[Problem]]:
         pack_paths.append(resolved)
     if loader.problems:
         return None, loader.problems
-    pack, pack_problems = check_rules(pack_paths)
+    # Bundled lists are part of the product: a policy may narrow its packs and still use them.
+    pack, pack_problems = check_rules(pack_paths, bundled_lists())
     if pack is None:
         return None, pack_problems
     rules, more = _apply(model, pack, data, file_loc)

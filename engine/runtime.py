@@ -1,13 +1,13 @@
 """Evaluate facts against compiled rules on durable_rules, collecting every match.
 
-Design, from what durable_rules actually does (docs/engine.md has the measurements):
+Design, from what durable_rules actually does (docs/engine.md lists each behaviour):
 
 * `post()` hands an event to the first matching rule only, so facts are *asserted*, which
   fires every matching rule, and retracted right after so working memory stays empty and
   memory stays flat however many facts pass through.
-* Facts go in batches (`assert_facts`) with a batch index `_i`: a batch is several times
-  faster than one call per fact, and the index tells each action which fact it fired for
-  (and keeps two identical facts in one batch from being taken as one).
+* Facts go in batches (`assert_facts`) with a batch index `_i`: a batch saves about a fifth
+  of the durable_rules cost per fact, and the index tells each action which fact it fired
+  for (and keeps two identical facts in one batch from being taken as one).
 * A batch that durable_rules refuses is re-run fact by fact, so one bad fact costs only its
   own result.
 * durable_rules' `Host` runs background timer threads that dispatch pending actions; we do

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,8 +72,11 @@ class _Loader:
                 self.problems.append(Problem(loc or file_loc, "required key is missing",
                                              rule_id, field_name))
             else:
-                self.problems.append(Problem(loc or file_loc, _clean(err["msg"]), rule_id,
-                                             field_name))
+                message = _clean(err["msg"])
+                if err["type"] == "literal_error" and isinstance(err.get("input"), str):
+                    expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected")))
+                    message += suggest(err["input"], expected)
+                self.problems.append(Problem(loc or file_loc, message, rule_id, field_name))
 
 
 def _clean(msg: str) -> str:
@@ -104,6 +108,14 @@ def _allowed_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
+def bundled_lists() -> list[NamedList]:
+    """The named lists shipped with assay, available to every rule file and policy."""
+    from ..paths import bundled_rules
+
+    pack, _ = check_rules([bundled_rules() / "lists"])
+    return list(pack.lists.values()) if pack else []
+
+
 def load_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = ()) -> RulePack:
     """Load every rule and list file under `paths`; raise `LoadError` with all problems."""
     pack, problems = check_rules(paths, extra_lists)
@@ -131,19 +143,20 @@ def check_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = 
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         if data is not None:
             sources.append(_Source(path, data))
+    # Lists given by the caller (the bundled ones) yield to a list file of the same name.
     lists: dict[str, NamedList] = {lst.name: lst for lst in extra_lists}
+    from_files: dict[str, NamedList] = {}
     rule_sources = []
     for src in sources:
         if isinstance(src.data, dict) and "list" in src.data:
             named = _load_list(loader, src)
             if named is None:
                 continue
-            if named.name in lists and lists[named.name].loc != named.loc:
-                first = lists[named.name].loc
+            if named.name in from_files:
                 loader.problems.append(Problem(named.loc or Location(str(src.path)),
                                                f"duplicate list '{named.name}' (first at "
-                                               f"{first})", field="list"))
-            lists[named.name] = named
+                                               f"{from_files[named.name].loc})", field="list"))
+            from_files[named.name] = lists[named.name] = named
         elif isinstance(src.data, dict) and "policy" in src.data:
             continue  # policies load through assay.engine.policy
         else:

@@ -1,0 +1,136 @@
+"""The `assay` command as users run it: installed, from any directory, with exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, rule_yaml
+
+EXAMPLES = REPO / "examples" / "facts"
+
+
+def assay(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assay.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_check_and_test_find_the_bundled_rules_from_anywhere(tmp_path: Path) -> None:
+    checked = assay("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0 error(s)" in checked.stderr
+    tested = assay("test", cwd=tmp_path)
+    assert tested.returncode == 0, tested.stdout
+    assert " 0 failed" in tested.stdout
+    assert "OECD-ANNEX2-ARMED-001" in tested.stdout
+
+
+def test_check_reports_ten_located_errors_and_exits_1(tmp_path: Path) -> None:
+    result = assay("check", str(REPO / "tests" / "data" / "ten_mistakes.yaml"), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 10
+    assert all(line.split(":")[1].isdigit() and line.split(":")[2].isdigit() for line in lines)
+    assert "10 error(s)" in result.stderr
+
+
+def test_check_json_output(tmp_path: Path) -> None:
+    result = assay("check", "--format", "json", str(REPO / "tests" / "data" /
+                                                      "ten_mistakes.yaml"), cwd=tmp_path)
+    items = json.loads(result.stdout)
+    assert len(items) == 10 and {"file", "line", "column", "rule", "field", "message"} <= set(
+        items[0])
+
+
+def test_test_reports_failures_and_untested_rules(tmp_path: Path) -> None:
+    text = rule_yaml("T-1", "{smelter.cid: {missing: true}}") + \
+        "  tests:\n    - fact: {smelter: {cid: CID000001}}\n      expect: fires\n" + \
+        rule_yaml("T-2", "{smelter.cid: {present: true}}")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = assay("test", str(path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "FAIL T-1" in result.stdout
+    assert "expected it to fires, it stayed quiet" in result.stdout.replace("\n", " ") or \
+        "stayed quiet" in result.stdout
+    assert "none T-2: no tests" in result.stdout
+    assert "0 passed, 1 failed, 1 rule(s) without tests" in result.stdout
+
+
+def test_explain_shows_each_condition(tmp_path: Path) -> None:
+    result = assay("explain", "OECD-ANNEX2-ARMED-001", "--fact",
+                   str(EXAMPLES / "kivu-tin.json"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "✓ smelter.country in $covered_countries  (fact: 'CD')" in result.stdout
+    assert "✗ smelter.rmap_status equals 'conformant'  (fact: 'active')" in result.stdout
+    assert result.stdout.strip().endswith("fires")
+    as_json = json.loads(assay("explain", "OECD-ANNEX2-ARMED-001", "--fact",
+                               str(EXAMPLES / "kivu-tin.json"), "-f", "json",
+                               cwd=tmp_path).stdout)
+    assert as_json["held"] is True
+
+
+def test_explain_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
+    result = assay("explain", "OECD-ANNEX2-ARMED-01", "--fact",
+                   str(EXAMPLES / "kivu-tin.json"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "did you mean 'OECD-ANNEX2-ARMED-001'" in result.stderr
+
+
+def test_evaluate_example_and_fail_on(tmp_path: Path) -> None:
+    result = assay("evaluate", str(EXAMPLES), "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    rules = sorted({f["rule_id"] for f in data["findings"]})
+    assert "OECD-ANNEX2-ARMED-001" in rules and "DQ-SMELTER-002" in rules
+    high = assay("evaluate", str(EXAMPLES), "--fail-on", "high", "-o",
+                 str(tmp_path / "out.csv"), "-f", "csv", cwd=tmp_path)
+    assert high.returncode == 1
+    assert (tmp_path / "out.csv").read_text().startswith("severity,rule,")
+    critical = assay("evaluate", str(EXAMPLES), "--fail-on", "critical", "-f", "jsonl",
+                     cwd=tmp_path)
+    assert critical.returncode == 0
+
+
+def test_evaluate_unreadable_file_exits_2_and_keeps_going(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"smelter": {"name": "ok"}}\n{not json\n', encoding="utf-8")
+    result = assay("evaluate", str(broken), str(EXAMPLES / "suppliers.jsonl"), "-f", "json",
+                   cwd=tmp_path)
+    assert result.returncode == 2
+    assert "broken.jsonl:2:2: invalid JSON" in result.stderr
+    assert json.loads(result.stdout)["facts"] == 5
+
+
+def test_invalid_policy_is_a_located_usage_error(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("policy: p\ntitle: P\nminerals: [tin, gold, mika]\npacks: [rmap]\n",
+                      encoding="utf-8")
+    result = assay("evaluate", str(EXAMPLES), "--policy", str(policy), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("policy.yaml:3:")
+    assert "minerals[2]" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["rules", "list", "policy"])
+def test_committed_schemas_are_current(tmp_path: Path, kind: str) -> None:
+    result = assay("schema", kind, cwd=tmp_path)
+    committed = REPO / "docs" / "schema" / f"{kind}.schema.json"
+    assert json.loads(result.stdout) == json.loads(committed.read_text()), (
+        f"run: assay schema {kind} -o docs/schema/{kind}.schema.json")
+
+
+def test_version_names_the_rules_digest(tmp_path: Path) -> None:
+    result = assay("--version", cwd=tmp_path)
+    assert result.stdout.startswith("assay ") and "bundled rules" in result.stdout
+
+
+def test_rules_list_and_fields(tmp_path: Path) -> None:
+    listed = json.loads(assay("rules", "list", "-f", "json", cwd=tmp_path).stdout)
+    assert {r["id"] for r in listed} >= {"RMAP-STATUS-001", "DQ-SMELTER-001"}
+    fields = assay("rules", "fields", "-f", "csv", cwd=tmp_path).stdout
+    assert "smelter,smelter.country,country," in fields
