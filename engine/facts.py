@@ -189,13 +189,6 @@ class _Fact(BaseModel):
     declaration: Declaration = Field(default_factory=Declaration)
     provenance: Provenance = Field(default_factory=Provenance)
 
-    def describe(self) -> str:
-        """A short human label: supplier and where in its file the fact came from."""
-        who = self.supplier.name or self.provenance.file or "unknown supplier"
-        where = self.provenance.cell or (
-            f"row {self.provenance.row}" if self.provenance.row else "")
-        return f"{who} {self.provenance.sheet or ''}!{where}".strip(" !") if where else who
-
 
 class SmelterFact(_Fact):
     """One smelter row with its context."""

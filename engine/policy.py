@@ -135,7 +135,7 @@ def _apply(model: PolicyModel, pack: RulePack, data: dict, file_loc: Location
                 if then.action not in model.actions:
                     problems.append(Problem(rule.loc or file_loc,
                                             f"action '{then.action}' is not in policy "
-                                            f"'{model.policy}' ({display_loc(file_loc)})"
+                                            f"'{model.policy}' ({file_loc.file})"
                                             f"{suggest(then.action, model.actions)}",
                                             rule.id, f"then[{i}].action"))
     scope = set(model.minerals)
@@ -154,10 +154,6 @@ def _apply(model: PolicyModel, pack: RulePack, data: dict, file_loc: Location
         if minerals:
             rules.append(dataclasses.replace(rule, **changes) if changes else rule)
     return tuple(rules), problems
-
-
-def display_loc(loc: Location) -> str:
-    return loc.file
 
 
 def load_policy(path: Path | str) -> Policy:

@@ -92,7 +92,7 @@ class _Instance:
             self.ruleset = None
 
 
-def _close_all(pool: queue.SimpleQueue[_Instance], created: list[_Instance]) -> None:
+def _close_all(created: list[_Instance]) -> None:
     for instance in created:
         instance.close()
 
@@ -110,7 +110,7 @@ class Evaluator:
         self._created: list[_Instance] = []
         self._lock = threading.Lock()
         self._pool.put(self._new_instance())  # fail fast if durable_rules rejects the rules
-        self._finalizer = weakref.finalize(self, _close_all, self._pool, self._created)
+        self._finalizer = weakref.finalize(self, _close_all, self._created)
 
     def _new_instance(self) -> _Instance:
         instance = _Instance(self.definition)

@@ -17,7 +17,7 @@ import pycountry
 
 from ..errors import Location, Problem
 from ..facts import CATALOGUE, FieldSpec
-from ..yamlsrc import location_of
+from ..yamlsrc import key_location, location_of
 from .model import OPERATORS, All, AnyOf, Condition, Leaf, NamedList, Not
 from .regex import RegexError, check_engine_pattern, reference_pattern, translate
 
@@ -127,8 +127,6 @@ def _parse_field(parent: dict, key: str, ops: Any, ctx: ParseContext, path: str,
 
 
 def _key_loc(container: Any, key: str) -> Location | None:
-    from ..yamlsrc import key_location
-
     return key_location(container, key)
 
 
