@@ -28,10 +28,11 @@ from assay.engine import (
     run_tests,
 )
 from assay.engine.errors import display_path
+from assay.engine.ingest import IngestError, read_file, supplier_files
+from assay.engine.ingest.jsonfacts import read_fact_items
 from assay.engine.rules.model import SEVERITIES
 from assay.engine.schema import SCHEMAS
 
-from .facts_input import FactFileError, read_fact_file
 from .output import to_csv, to_json, to_table, write_atomic
 
 app = typer.Typer(
@@ -180,8 +181,8 @@ def explain_cmd(
         raise _fail(f"unknown rule {rule_id}{suggest(rule_id, [r.id for r in pack.rules])}"
                     ) from None
     try:
-        items = list(read_fact_file(fact_file))
-    except FactFileError as exc:
+        items = list(read_fact_items(fact_file, display_path(fact_file)))
+    except IngestError as exc:
         raise _fail(str(exc)) from None
     if len(items) != 1:
         raise _fail(f"{display_path(fact_file)}: expected one fact, found {len(items)}")
@@ -252,39 +253,93 @@ SeverityOpt = Annotated[str | None, typer.Option(
     "--fail-on", help=f"Exit 1 when a finding is at or above: {', '.join(SEVERITIES)}.")]
 
 
+PathsIn = Annotated[list[Path], typer.Argument(
+    help="Supplier files (.xlsx .xlsm .xls .ods, .csv, .json .jsonl) or folders.")]
+
+
+def _read_all(paths: list[Path], failures: list[str], quiet: bool = False):
+    """(file, facts) for every readable file; one line per unreadable file in `failures`."""
+    for path in supplier_files(paths):
+        try:
+            result = read_file(path)
+        except IngestError as exc:
+            failures.append(str(exc))
+            continue
+        if not quiet:
+            for note in result.notes:
+                typer.echo(f"note: {note}", err=True)
+        yield result
+
+
+@app.command("facts")
+def facts_cmd(paths: PathsIn, fmt: FormatOpt = Format.table, output: OutputOpt = None,
+              quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                                  help="No notes on stderr.")] = False) -> None:
+    """Read supplier files and print the facts rules will see."""
+    failures: list[str] = []
+    facts = [fact for result in _read_all(paths, failures, quiet) for fact in result.facts]
+    for failure in failures:
+        typer.echo(failure, err=True)
+    if fmt is Format.json:
+        text = to_json([f.model_dump(mode="json", exclude_none=True) for f in facts])
+    elif fmt is Format.jsonl:
+        text = "".join(f.model_dump_json(exclude_none=True) + "\n" for f in facts)
+    else:
+        columns = ["kind", "supplier", "metal", "smelter / answers", "country", "cid", "match",
+                   "source"]
+        rows = [_fact_row(f) for f in facts]
+        text = to_csv(columns, rows) if fmt is Format.csv else to_table(
+            columns, rows, f"{len(facts)} fact(s)")
+    _emit(text, output)
+    raise typer.Exit(EXIT_INPUT if failures else EXIT_OK)
+
+
+def _fact_row(fact) -> list:
+    if fact.kind == "smelter":
+        s = fact.smelter
+        label = s.standard_name or s.name or s.lookup_name or s.row_state
+        match = f"{s.match_method} {s.match_score:g}" if s.match_score else s.match_method
+        return ["smelter", fact.supplier.name, s.metal, label, s.country,
+                s.resolved_cid or s.cid, match, _source(fact.provenance)]
+    d = fact.declaration
+    answers = " ".join(f"{k.split('_')[0].upper()}={v}" for k, v in d.model_dump(
+        exclude_none=True).items() if k.startswith("q") and not k.endswith("_min"))
+    scope = "in scope" if d.in_scope else "out of scope" if d.in_scope is False else ""
+    return ["declaration", fact.supplier.name, d.metal, f"{scope} {answers}".strip(), None,
+            None, f"{d.smelter_rows or 0} row(s)", _source(fact.provenance)]
+
+
+SeverityOpt = Annotated[str | None, typer.Option(
+    "--fail-on", help=f"Exit 1 when a finding is at or above: {', '.join(SEVERITIES)}.")]
+
+
 @app.command("evaluate")
 def evaluate_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Fact files (.json, .jsonl) or folders.")],
+    paths: PathsIn,
     policy: Annotated[Path | None, typer.Option(
         "--policy", envvar="ASSAY_POLICY", help="Policy file (default: the bundled one).")
     ] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     fail_on: SeverityOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
 ) -> None:
-    """Evaluate facts against the policy's rules and print the findings."""
+    """Evaluate supplier files against the policy's rules and print the findings."""
     if fail_on is not None and fail_on not in SEVERITIES:
         raise _fail(f"--fail-on: unknown severity '{fail_on}' (one of {', '.join(SEVERITIES)})")
     try:
         loaded = load_policy(policy or default_policy())
     except LoadError as exc:
         raise _fail(str(exc)) from None
-    files = _fact_files(paths)
     findings, failures, count = [], [], 0
     with loaded.evaluator() as evaluator:
-        for path in files:
-            try:
-                items = list(read_fact_file(path))
-            except FactFileError as exc:
-                failures.append(str(exc))
-                continue
-            for result in evaluator.iter_results(items):
+        for result in _read_all(paths, failures, quiet):
+            for fact_result in evaluator.iter_results(result.facts):
                 count += 1
-                findings.extend(result.findings)
-                if result.error:
-                    prov = items[result.index].get("provenance", {})
-                    failures.append(f"{prov.get('file', display_path(path))}:"
-                                    f"{prov.get('row', result.index + 1)}: {result.error}")
+                findings.extend(fact_result.findings)
+                if fact_result.error:
+                    failures.append(f"{result.file}: fact {fact_result.index + 1}: "
+                                    f"{fact_result.error}")
     for failure in failures:
         typer.echo(failure, err=True)
     columns = ["severity", "rule", "supplier", "message", "source"]
@@ -312,19 +367,9 @@ def evaluate_cmd(
 
 
 def _source(prov) -> str:
-    where = prov.cell or (f"row {prov.row}" if prov.row else "")
+    where = f"{prov.sheet}!{prov.cell}" if prov.sheet and prov.cell else (
+        f"row {prov.row}" if prov.row else "")
     return f"{prov.file}:{where}" if prov.file and where else (prov.file or "")
-
-
-def _fact_files(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in
-                              {".json", ".jsonl"} and p.is_file()))
-        else:
-            out.append(path)
-    return out
 
 
 def main() -> None:

@@ -29,8 +29,12 @@ Metal = Literal[
     "tin", "tantalum", "tungsten", "gold", "cobalt", "mica",
     "copper", "graphite", "lithium", "nickel",
 ]
-YesNo = Literal["yes", "no"]
 YesNoUnknown = Literal["yes", "no", "unknown"]
+# Every dropdown answer the templates offer to a yes/no question, normalised.
+Answer = Literal["yes", "no", "unknown", "not_applicable", "not_declaring"]
+CahraAnswer = Literal["yes", "no", "unknown", "not_applicable", "not_declaring", "drc_only",
+                      "india_madagascar_only", "drc_or_adjoining_only"]
+AuditedAnswer = Literal["yes", "no", "unknown", "yes_when_validated"]
 RmapStatus = Literal[
     "conformant", "active", "in_communication", "not_enrolled", "non_conformant",
     "suspended", "unknown",
@@ -38,10 +42,10 @@ RmapStatus = Literal[
 MatchMethod = Literal["cid", "alias", "fuzzy", "none"]
 RowState = Literal["listed", "not_listed", "not_yet_identified"]
 ResponseRate = Literal["100%", "greater_than_90%", "greater_than_75%", "greater_than_50%",
-                       "50%_or_less", "none"]
+                       "50%_or_less", "none", "did_not_survey"]
 TemplateType = Literal["cmrt", "emrt", "crt"]
 Scope = Literal["company", "product", "user_defined"]
-SurveyMethod = Literal["ipc1755", "other_format", "no"]
+SurveyMethod = Literal["template", "other_format", "no"]
 Disclosure = Literal["sec", "eu", "sec_and_eu", "no"]
 FactKind = Literal["smelter", "declaration"]
 
@@ -93,6 +97,11 @@ class Smelter(_Part):
     rmap_status: RmapStatus | None = Field(None, description="Normalised RMAP audit status")
     rmap_status_raw: Text | None = Field(None, description="RMAP status as published")
     rmap_status_date: dt.date | None = Field(None, description="Date of the RMAP status")
+    country_mismatch: bool | None = Field(
+        None, description="Reported country differs from the reference country")
+    cid_valid: bool | None = Field(None, description="The reported CID is CID + six digits")
+    duplicate: bool | None = Field(
+        None, description="An earlier row of the same declaration names the same smelter")
 
 
 class Declaration(_Part):
@@ -100,21 +109,21 @@ class Declaration(_Part):
 
     metal: Metal | None = Field(None, description="Metal the answers are about")
     in_scope: bool | None = Field(None, description="Q1 or Q2 answered Yes")
-    q1_intentionally_added: YesNo | None = Field(None, description="Q1: intentionally added")
-    q2_remains_in_product: YesNo | None = Field(None, description="Q2: remains in the product")
-    q3_covered_countries: YesNoUnknown | None = Field(
+    q1_intentionally_added: Answer | None = Field(None, description="Q1: intentionally added")
+    q2_remains_in_product: Answer | None = Field(None, description="Q2: remains in the product")
+    q3_covered_countries: Answer | None = Field(
         None, description="Q3: sourced from the covered countries")
-    q4_cahra: YesNoUnknown | None = Field(
+    q4_cahra: CahraAnswer | None = Field(
         None, description="Q4: sourced from conflict-affected and high-risk areas")
-    q5_recycled_scrap: YesNoUnknown | None = Field(
+    q5_recycled_scrap: Answer | None = Field(
         None, description="Q5: 100% from recycled or scrap sources")
     q6_response_rate: ResponseRate | None = Field(
         None, description="Q6: share of relevant suppliers that responded")
     q6_response_rate_min: float | None = Field(
         None, ge=0, le=1, description="Q6 as the lowest share it allows (0.0-1.0)")
-    q7_all_smelters_identified: YesNo | None = Field(
+    q7_all_smelters_identified: Answer | None = Field(
         None, description="Q7: all smelters identified")
-    q8_all_smelters_reported: YesNo | None = Field(
+    q8_all_smelters_reported: Answer | None = Field(
         None, description="Q8: all smelter information received reported")
     smelter_rows: Count | None = Field(None, description="Smelter List rows for this metal")
     smelters_identified: Count | None = Field(None, description="Rows resolved to a CID")
@@ -127,18 +136,24 @@ class Declaration(_Part):
 class Company(_Part):
     """Company-level questions A-H of the Declaration sheet."""
 
-    policy_established: YesNo | None = Field(None, description="A: sourcing policy in place")
-    policy_public: YesNo | None = Field(None, description="B: policy public on a website")
+    policy_established: Answer | None = Field(None, description="A: sourcing policy in place")
+    policy_public: Answer | None = Field(None, description="B: policy public on a website")
     policy_url: Text | None = Field(None, description="B: the policy's URL (comment cell)")
-    requires_audited_smelters: YesNo | None = Field(
+    requires_audited_smelters: AuditedAnswer | None = Field(
         None, description="C: requires suppliers to source from audited smelters")
-    due_diligence_implemented: YesNo | None = Field(
+    policy_covers_annex2: Answer | None = Field(
+        None, description="CRT B: policy covers all Annex II risks and child labour")
+    requires_supplier_dd: Answer | None = Field(
+        None, description="Requires suppliers to exercise OECD due diligence")
+    requires_supplier_dd_annex2: Answer | None = Field(
+        None, description="CRT F: requires suppliers' due diligence to cover Annex II risks")
+    due_diligence_implemented: Answer | None = Field(
         None, description="D: due diligence measures implemented")
     surveys_suppliers: SurveyMethod | None = Field(
         None, description="E: conducts surveys of relevant suppliers")
-    reviews_supplier_dd: YesNo | None = Field(
+    reviews_supplier_dd: Answer | None = Field(
         None, description="F: reviews suppliers' due diligence information")
-    corrective_action_review: YesNo | None = Field(
+    corrective_action_review: Answer | None = Field(
         None, description="G: review includes corrective action management")
     annual_disclosure: Disclosure | None = Field(
         None, description="H: required to file an annual disclosure")
@@ -153,7 +168,11 @@ class Supplier(_Part):
     address: Text | None = Field(None, description="Address (D14)")
     contact_name: Text | None = Field(None, description="Contact name (D15)")
     contact_email: Text | None = Field(None, description="Contact email (D16)")
+    contact_phone: Text | None = Field(None, description="Contact phone (D17)")
     authorizer: Text | None = Field(None, description="Authorizer (D18)")
+    authorizer_title: Text | None = Field(None, description="Authorizer's title (D19)")
+    authorizer_email: Text | None = Field(None, description="Authorizer's email (D20)")
+    authorizer_phone: Text | None = Field(None, description="Authorizer's phone (D21)")
     scope: Scope | None = Field(None, description="Declaration scope (D9)")
     scope_description: Text | None = Field(None, description="Description of scope (D10)")
     effective_date: dt.date | None = Field(None, description="Effective date (D22)")

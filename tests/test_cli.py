@@ -103,7 +103,7 @@ def test_evaluate_unreadable_file_exits_2_and_keeps_going(tmp_path: Path) -> Non
                    cwd=tmp_path)
     assert result.returncode == 2
     assert "broken.jsonl:2:2: invalid JSON" in result.stderr
-    assert json.loads(result.stdout)["facts"] == 5
+    assert json.loads(result.stdout)["facts"] == 5  # the broken file is skipped whole
 
 
 def test_invalid_policy_is_a_located_usage_error(tmp_path: Path) -> None:

@@ -1,0 +1,134 @@
+"""Turn a read `Submission` into the facts rules evaluate.
+
+One smelter fact per Smelter List row (resolved against the reference) and one declaration
+fact per metal the template asks about (`declaration.in_scope` says whether Q1/Q2 put it in
+scope). A row that repeats an earlier row of the same declaration (same metal and smelter) is
+marked `duplicate` and not counted twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..facts import (
+    Company,
+    Declaration,
+    DeclarationFact,
+    Provenance,
+    Smelter,
+    SmelterFact,
+    Supplier,
+    Template,
+)
+from .errors import Note
+from .normalise import RATE_MIN
+from .reference import Reference
+from .template import Submission
+
+_SUPPLIER_FIELDS = set(Supplier.model_fields)
+_SMELTER_FIELDS = set(Smelter.model_fields)
+
+
+def build_facts(sub: Submission, reference: Reference | None = None,
+                as_of: dt.date | None = None) -> tuple[list[SmelterFact | DeclarationFact],
+                                                       list[Note]]:
+    """The facts of one submission, and notes about rows that needed attention."""
+    reference = reference or Reference.bundled()
+    as_of = as_of or dt.date.today()
+    notes = list(sub.notes)
+    supplier_data = {k: v for k, v in sub.supplier.items() if k in _SUPPLIER_FIELDS}
+    if "effective_date" in supplier_data:
+        supplier_data["declaration_age_days"] = (as_of - supplier_data["effective_date"]).days
+    supplier = Supplier(**supplier_data)
+    template = Template(type=sub.template_type, version=float(sub.version),  # type: ignore[arg-type]
+                        language=sub.language)
+    company_common = {k: a.value for k, a in sub.company.items() if a.value is not None}
+    smelters: list[SmelterFact] = []
+    seen: dict[tuple[str | None, str], int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for row in sub.smelters:
+        values = dict(row.values)
+        match = reference.resolve(values.get("metal"), values.get("cid") if values.get(
+            "cid_valid") else None, values.get("name") or values.get("lookup_name"),
+            values.get("country"))
+        if values["row_state"] == "listed" and match.smelter is not None:
+            ref = match.smelter
+            values.update(resolved_cid=ref.cid, standard_name=ref.name,
+                          reference_country=ref.country, match_method=match.method,
+                          match_score=match.score)
+            values["metal"] = values.get("metal") or ref.metal
+            if values.get("country") and ref.country and values["country"] != ref.country:
+                values["country_mismatch"] = True
+                notes.append(Note(sub.file, "Smelter List", f"E{row.row}",
+                                  f"country {values['country_name']!r} differs from the "
+                                  f"reference country of {ref.cid} ({ref.country})"))
+            elif values.get("country") and ref.country:
+                values["country_mismatch"] = False
+        else:
+            values["match_method"] = "none"
+        identity = values.get("resolved_cid") or (values.get("name") or "").casefold()
+        key = (values.get("metal"), identity)
+        if values["row_state"] == "listed" and identity and key in seen:
+            values["duplicate"] = True
+            notes.append(Note(sub.file, "Smelter List", f"A{row.row}",
+                              f"repeats row {seen[key]} ({identity})"))
+        elif values["row_state"] == "listed" and identity:
+            seen[key] = row.row
+            values["duplicate"] = False
+        metal_counts = counts.setdefault(values.get("metal") or "?", {
+            "smelter_rows": 0, "smelters_identified": 0, "smelters_not_listed": 0,
+            "smelters_not_yet_identified": 0})
+        if not values.get("duplicate"):
+            metal_counts["smelter_rows"] += 1
+            metal_counts["smelters_identified"] += bool(values.get("resolved_cid"))
+            metal_counts["smelters_not_listed"] += values["row_state"] == "not_listed"
+            metal_counts["smelters_not_yet_identified"] += (
+                values["row_state"] == "not_yet_identified")
+        metal_name = values.get("metal")
+        smelters.append(SmelterFact(
+            supplier=supplier, template=template,
+            company=Company(**_company(company_common, sub, metal_name)),
+            declaration=Declaration(**_answers(sub, metal_name)),
+            smelter=Smelter(**{k: v for k, v in values.items()
+                               if k in _SMELTER_FIELDS and v is not None}),
+            provenance=Provenance(file=sub.file, sha256=sub.sha256, sheet="Smelter List",
+                                  row=row.row, cell=f"A{row.row}")))
+    declarations: list[DeclarationFact] = []
+    for metal_name in dict.fromkeys([*sub.metals, *(m for m in counts if m != "?")]):
+        answers = _answers(sub, metal_name)
+        answers.update(counts.get(metal_name, {"smelter_rows": 0, "smelters_identified": 0,
+                                               "smelters_not_listed": 0,
+                                               "smelters_not_yet_identified": 0}))
+        first = next(iter(sub.answers.get(metal_name, {}).values()), None)
+        declarations.append(DeclarationFact(
+            supplier=supplier, template=template,
+            company=Company(**_company(company_common, sub, metal_name)),
+            declaration=Declaration(**answers),
+            provenance=Provenance(file=sub.file, sha256=sub.sha256, sheet="Declaration",
+                                  cell=first.cell if first else None)))
+    return [*declarations, *smelters], notes
+
+
+def _answers(sub: Submission, metal_name: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"metal": metal_name}
+    if metal_name is None:
+        return out
+    given = {k: a.value for k, a in sub.answers.get(metal_name, {}).items()
+             if a.value is not None}
+    out.update(given)
+    q1, q2 = given.get("q1_intentionally_added"), given.get("q2_remains_in_product")
+    if "yes" in (q1, q2):
+        out["in_scope"] = True
+    elif q1 is not None or q2 is not None:
+        out["in_scope"] = False
+    if given.get("q6_response_rate") in RATE_MIN:
+        out["q6_response_rate_min"] = RATE_MIN[given["q6_response_rate"]]
+    return out
+
+
+def _company(common: dict[str, Any], sub: Submission, metal_name: str | None
+             ) -> dict[str, Any]:
+    per_metal = {k: a.value for k, a in sub.company_by_metal.get(metal_name or "", {}).items()
+                 if a.value is not None}
+    return {**common, **per_metal}
