@@ -6,6 +6,7 @@ failed; 2 usage error or unreadable input.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -28,8 +29,14 @@ from assay.engine import (
     run_tests,
 )
 from assay.engine.errors import display_path
-from assay.engine.ingest import IngestError, read_file, supplier_files
+from assay.engine.ingest import IngestError, Reference, load_statuses, read_file, supplier_files
 from assay.engine.ingest.jsonfacts import read_fact_items
+from assay.engine.ingest.rmap import (
+    STALE_AFTER_DAYS,
+    read_status_list,
+    save_statuses,
+    status_path,
+)
 from assay.engine.rules.model import SEVERITIES
 from assay.engine.schema import SCHEMAS
 
@@ -44,6 +51,9 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="Inspect the loaded rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+reference_app = typer.Typer(help="The smelter reference and RMAP statuses.",
+                            no_args_is_help=True)
+app.add_typer(reference_app, name="reference")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -257,11 +267,26 @@ PathsIn = Annotated[list[Path], typer.Argument(
     help="Supplier files (.xlsx .xlsm .xls .ods, .csv, .json .jsonl) or folders.")]
 
 
+def _statuses(quiet: bool):
+    statuses = load_statuses()
+    if quiet:
+        return statuses
+    if statuses is None:
+        typer.echo("note: no RMAP status list imported, so smelters have no audit status "
+                   "(assay reference import FILE)", err=True)
+    elif statuses.age_days(dt.date.today()) > STALE_AFTER_DAYS:
+        typer.echo(f"warning: the RMAP status list was imported {statuses.imported} "
+                   f"({statuses.age_days(dt.date.today())} days ago); import a current one",
+                   err=True)
+    return statuses
+
+
 def _read_all(paths: list[Path], failures: list[str], quiet: bool = False):
     """(file, facts) for every readable file; one line per unreadable file in `failures`."""
+    statuses = _statuses(quiet)
     for path in supplier_files(paths):
         try:
-            result = read_file(path)
+            result = read_file(path, statuses=statuses)
         except IngestError as exc:
             failures.append(str(exc))
             continue
@@ -370,6 +395,37 @@ def _source(prov) -> str:
     where = f"{prov.sheet}!{prov.cell}" if prov.sheet and prov.cell else (
         f"row {prov.row}" if prov.row else "")
     return f"{prov.file}:{where}" if prov.file and where else (prov.file or "")
+
+
+@reference_app.command("import")
+def reference_import_cmd(
+    path: Annotated[Path, typer.Argument(help="RMI's published status list (CSV or XLSX).")],
+) -> None:
+    """Import RMAP audit statuses (CID, status, date) for all later reads."""
+    try:
+        statuses = read_status_list(path, display_path(path))
+    except IngestError as exc:
+        raise _fail(str(exc)) from None
+    target = save_statuses(statuses)
+    counts: dict[str, int] = {}
+    for entry in statuses.entries.values():
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    typer.echo(f"imported {len(statuses.entries)} statuses ({summary}) into {target}")
+
+
+@reference_app.command("show")
+def reference_show_cmd() -> None:
+    """Where the smelter reference and the RMAP statuses come from."""
+    reference = Reference.bundled()
+    typer.echo(f"smelter reference: {sum(len(v) for v in reference.by_cid.values())} "
+               f"smelters from {', '.join(reference.sources)}")
+    statuses = load_statuses()
+    if statuses is None:
+        typer.echo(f"RMAP statuses: none imported ({status_path()})")
+    else:
+        typer.echo(f"RMAP statuses: {len(statuses.entries)} from {statuses.source}, imported "
+                   f"{statuses.imported} ({status_path()})")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ EXAMPLES = REPO / "examples" / "facts"
 
 
 def assay(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assay.cli", *args], cwd=cwd,
+    env = {**os.environ, "ASSAY_HOME": str(cwd / ".assay-home")}
+    return subprocess.run([sys.executable, "-m", "assay.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -134,3 +136,49 @@ def test_rules_list_and_fields(tmp_path: Path) -> None:
     assert {r["id"] for r in listed} >= {"RMAP-STATUS-001", "DQ-SMELTER-001"}
     fields = assay("rules", "fields", "-f", "csv", cwd=tmp_path).stdout
     assert "smelter,smelter.country,country," in fields
+
+
+def test_reference_import_then_facts_carry_the_status(tmp_path: Path) -> None:
+    statuses = tmp_path / "rmap.csv"
+    statuses.write_text("Smelter ID,Standard Smelter Name,RMAP Status,Status Date\n"
+                        "CID000077,Argor-Heraeus,Conformant,2026-10-01\n"
+                        "CID001898,Thaisarco,Active,2026-10-01\n", encoding="utf-8")
+    imported = assay("reference", "import", str(statuses), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 2 statuses (1 active, 1 conformant)" in imported.stdout
+    portal = tmp_path / "portal.csv"
+    portal.write_text("smelter.metal,smelter.name,smelter.cid\ngold,x,CID000077\n"
+                      "tin,Thaisarco,\ngold,Unknown Refinery,\n", encoding="utf-8")
+    facts = [json.loads(line) for line in assay("facts", str(portal), "-f", "jsonl",
+                                                cwd=tmp_path).stdout.splitlines()]
+    assert [f["smelter"].get("rmap_status") for f in facts] == ["conformant", "active", None]
+    assert facts[0]["smelter"]["rmap_status_date"] == "2026-10-01"
+
+
+def test_reference_import_rejects_a_list_without_headers(tmp_path: Path) -> None:
+    bad = tmp_path / "list.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = assay("reference", "import", str(bad), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no header row with a CID column" in result.stderr
+
+
+def test_facts_without_a_status_list_says_so(tmp_path: Path) -> None:
+    portal = tmp_path / "portal.csv"
+    portal.write_text("smelter.metal,smelter.name\ntin,Thaisarco\n", encoding="utf-8")
+    result = assay("facts", str(portal), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "no RMAP status list imported" in result.stderr
+
+
+def test_facts_and_evaluate_report_unreadable_files_and_go_on(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.xlsx").write_bytes(b"not a zip")
+    (tmp_path / "in" / "portal.csv").write_text("smelter.metal,smelter.name,smelter.country\n"
+                                                 "tin,Kivu Example,CD\n", encoding="utf-8")
+    result = assay("evaluate", str(tmp_path / "in"), "-f", "json", "-q", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "in/broken.xlsx: not a readable workbook (" + result.stderr.split("(", 1)[1].strip()]
+    findings = json.loads(result.stdout)["findings"]
+    assert {f["rule_id"] for f in findings} >= {"OECD-ANNEX2-ARMED-001"}

@@ -15,6 +15,7 @@ from .build import build_facts
 from .errors import IngestError, Note
 from .jsonfacts import read_fact_items
 from .reference import Reference
+from .rmap import StatusList, load_statuses
 from .tabular import read_csv
 from .template import read_template
 from .workbook import WORKBOOK_SUFFIXES
@@ -38,7 +39,8 @@ class FileFacts:
 
 
 def read_file(path: Path | str, *, as_of: dt.date | None = None,
-              reference: Reference | None = None) -> FileFacts:
+              reference: Reference | None = None, statuses: StatusList | None = None
+              ) -> FileFacts:
     """Facts from one supplier workbook; raise `IngestError` (one located line) if unreadable."""
     path = Path(path)
     display = display_path(path)
@@ -55,13 +57,13 @@ def read_file(path: Path | str, *, as_of: dt.date | None = None,
                                   f"invalid fact: {_first_error(exc)}") from None
         return FileFacts(display, facts, [], "assay facts")
     if suffix == ".csv":
-        facts_csv, notes = read_csv(path, display, reference or Reference.bundled())
+        facts_csv, notes = read_csv(path, display, reference or Reference.bundled(), statuses)
         return FileFacts(display, list(facts_csv), notes, "CSV smelter list")
     if suffix not in WORKBOOK_SUFFIXES:
         raise IngestError(display, f"not a supplier file ({suffix or 'no extension'}); "
                           f"expected one of {', '.join(sorted(SUFFIXES))}")
     submission = read_template(path, display)
-    facts, notes = build_facts(submission, reference, as_of)
+    facts, notes = build_facts(submission, reference, as_of, statuses)
     return FileFacts(display, facts, notes,
                      f"{submission.template_type.upper()} {submission.version}")
 
@@ -78,5 +80,5 @@ def supplier_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-__all__ = ["SUFFIXES", "FileFacts", "IngestError", "Note", "Reference", "read_file",
-           "supplier_files"]
+__all__ = ["SUFFIXES", "FileFacts", "IngestError", "Note", "Reference", "StatusList",
+           "load_statuses", "read_file", "supplier_files"]

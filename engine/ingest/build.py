@@ -24,6 +24,7 @@ from ..facts import (
 from .errors import Note
 from .normalise import RATE_MIN
 from .reference import Reference
+from .rmap import StatusList
 from .template import Submission
 
 _SUPPLIER_FIELDS = set(Supplier.model_fields)
@@ -31,8 +32,8 @@ _SMELTER_FIELDS = set(Smelter.model_fields)
 
 
 def build_facts(sub: Submission, reference: Reference | None = None,
-                as_of: dt.date | None = None) -> tuple[list[SmelterFact | DeclarationFact],
-                                                       list[Note]]:
+                as_of: dt.date | None = None, statuses: StatusList | None = None
+                ) -> tuple[list[SmelterFact | DeclarationFact], list[Note]]:
     """The facts of one submission, and notes about rows that needed attention."""
     reference = reference or Reference.bundled()
     as_of = as_of or dt.date.today()
@@ -67,6 +68,7 @@ def build_facts(sub: Submission, reference: Reference | None = None,
                 values["country_mismatch"] = False
         else:
             values["match_method"] = "none"
+        values.update(status_fields(statuses, values.get("resolved_cid")))
         identity = values.get("resolved_cid") or (values.get("name") or "").casefold()
         key = (values.get("metal"), identity)
         if values["row_state"] == "listed" and identity and key in seen:
@@ -78,10 +80,11 @@ def build_facts(sub: Submission, reference: Reference | None = None,
             values["duplicate"] = False
         metal_counts = counts.setdefault(values.get("metal") or "?", {
             "smelter_rows": 0, "smelters_identified": 0, "smelters_not_listed": 0,
-            "smelters_not_yet_identified": 0})
+            "smelters_not_yet_identified": 0, "smelters_conformant": 0})
         if not values.get("duplicate"):
             metal_counts["smelter_rows"] += 1
             metal_counts["smelters_identified"] += bool(values.get("resolved_cid"))
+            metal_counts["smelters_conformant"] += values.get("rmap_status") == "conformant"
             metal_counts["smelters_not_listed"] += values["row_state"] == "not_listed"
             metal_counts["smelters_not_yet_identified"] += (
                 values["row_state"] == "not_yet_identified")
@@ -99,7 +102,10 @@ def build_facts(sub: Submission, reference: Reference | None = None,
         answers = _answers(sub, metal_name)
         answers.update(counts.get(metal_name, {"smelter_rows": 0, "smelters_identified": 0,
                                                "smelters_not_listed": 0,
-                                               "smelters_not_yet_identified": 0}))
+                                               "smelters_not_yet_identified": 0,
+                                               "smelters_conformant": 0}))
+        if statuses is None:
+            answers.pop("smelters_conformant")  # unknown without an imported status list
         first = next(iter(sub.answers.get(metal_name, {}).values()), None)
         declarations.append(DeclarationFact(
             supplier=supplier, template=template,
@@ -108,6 +114,17 @@ def build_facts(sub: Submission, reference: Reference | None = None,
             provenance=Provenance(file=sub.file, sha256=sub.sha256, sheet="Declaration",
                                   cell=first.cell if first else None)))
     return [*declarations, *smelters], notes
+
+
+def status_fields(statuses: StatusList | None, cid: str | None) -> dict[str, Any]:
+    """rmap_status and friends for a resolved CID (nothing without an imported list)."""
+    if statuses is None or cid is None:
+        return {}
+    found = statuses.lookup(cid)
+    if found is None:
+        return {"rmap_status": "unknown"}
+    return {"rmap_status": found.status, "rmap_status_raw": found.raw,
+            "rmap_status_date": found.date or statuses.imported}
 
 
 def _answers(sub: Submission, metal_name: str | None) -> dict[str, Any]:

@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from ..facts import CATALOGUE, Provenance, Smelter, SmelterFact, Supplier
+from .build import status_fields
 from .errors import IngestError, Note
 from .normalise import Countries, answer, cid, clean_text, metal
 from .reference import Reference
+from .rmap import StatusList
 
 MAX_ROWS = 200_000
 
 
-def read_csv(path: Path, display: str, reference: Reference) -> tuple[list[SmelterFact],
-                                                                     list[Note]]:
+def read_csv(path: Path, display: str, reference: Reference,
+             statuses: StatusList | None = None) -> tuple[list[SmelterFact], list[Note]]:
     """Smelter facts from a CSV smelter list."""
     try:
         raw = path.read_bytes()
@@ -78,6 +80,7 @@ def read_csv(path: Path, display: str, reference: Reference) -> tuple[list[Smelt
                 smelter["country_mismatch"] = smelter["country"] != match.smelter.country
         else:
             smelter["match_method"] = "none"
+        smelter.update(status_fields(statuses, smelter.get("resolved_cid")))
         try:
             facts.append(SmelterFact(
                 smelter=Smelter(**{k: v for k, v in smelter.items() if v is not None}),
