@@ -131,6 +131,8 @@ class Declaration(_Part):
     smelters_not_listed: Count | None = Field(None, description="'Smelter not listed' rows")
     smelters_not_yet_identified: Count | None = Field(
         None, description="'Smelter not yet identified' rows")
+    mines_listed: Count | None = Field(
+        None, description="Mine List rows for this metal (EMRT 2.x)")
 
 
 class Company(_Part):
@@ -176,6 +178,8 @@ class Supplier(_Part):
     scope: Scope | None = Field(None, description="Declaration scope (D9)")
     scope_description: Text | None = Field(None, description="Description of scope (D10)")
     effective_date: dt.date | None = Field(None, description="Effective date (D22)")
+    products_listed: Count | None = Field(
+        None, description="Rows on the Product List (required when the scope is B)")
     declaration_age_days: int | None = Field(
         None, ge=-1_000_000, le=1_000_000,
         description="Days from the effective date to the evaluation date")

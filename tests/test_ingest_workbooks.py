@@ -105,6 +105,11 @@ def test_declaration_reads_back(entry: dict[str, Any], path: Path) -> None:
             assert getattr(fact.company, question["key"]) == expected, f"{path.name} {cell}"
             checked += expected is not None
     assert checked >= 10, "the fixture should answer most questions"
+    assert some.supplier.products_listed == len(entry.get("product_rows", []))
+    if cmap["mine_list"]:
+        mines = entry.get("mine_rows", [])
+        for name, fact in declarations.items():
+            assert fact.declaration.mines_listed == sum(metal(m["A"]) == name for m in mines)
 
 
 @pytest.mark.parametrize(("entry", "path"), CASES, ids=[p.name for _e, p in CASES])

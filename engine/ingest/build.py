@@ -39,6 +39,7 @@ def build_facts(sub: Submission, reference: Reference | None = None,
     as_of = as_of or dt.date.today()
     notes = list(sub.notes)
     supplier_data = {k: v for k, v in sub.supplier.items() if k in _SUPPLIER_FIELDS}
+    supplier_data["products_listed"] = len(sub.products)
     if "effective_date" in supplier_data:
         supplier_data["declaration_age_days"] = (as_of - supplier_data["effective_date"]).days
     supplier = Supplier(**supplier_data)
@@ -106,6 +107,8 @@ def build_facts(sub: Submission, reference: Reference | None = None,
                                                "smelters_conformant": 0}))
         if statuses is None:
             answers.pop("smelters_conformant")  # unknown without an imported status list
+        if sub.template_type == "emrt" and float(sub.version) >= 2:
+            answers["mines_listed"] = sum(m.values.get("metal") == metal_name for m in sub.mines)
         first = next(iter(sub.answers.get(metal_name, {}).values()), None)
         declarations.append(DeclarationFact(
             supplier=supplier, template=template,

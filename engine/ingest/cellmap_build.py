@@ -83,6 +83,26 @@ SMELTER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("recycled_scrap", r"^Does 100% of the smelter"),
     ("comments", r"^Comments"),
 )
+PRODUCT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("number", r"Product Number"),
+    ("name", r"Product Name"),
+    ("comments", r"^Comments"),
+)
+MINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("metal", r"^Metal"),
+    ("smelter_names", r"^Name of Smelter"),
+    ("mine_name", r"^Mine Facility \(Site\) Name"),
+    ("mine_id", r"^Mine Identification"),
+    ("id_source", r"^Source of Mine Facility"),
+    ("country_name", r"^Mine Facility Country"),
+    ("street", r"^Mine Facility Street"),
+    ("city", r"^Mine Facility City"),
+    ("state_province", r"^Mine Facility Location"),
+    ("contact_name", r"^Mine Facility Contact Name"),
+    ("contact_email", r"^Mine Facility Contact Email"),
+    ("next_steps", r"^Proposed next steps"),
+    ("comments", r"^Comments"),
+)
 ANSWER_COLUMN, COMMENT_COLUMN = "D", "G"
 
 
@@ -249,10 +269,9 @@ def build_cellmap(path: Path) -> dict[str, Any]:
             company_questions.append(entry)
     if not questions:
         raise CellMapError(f"{path.name}: no declaration questions found")
-    smelter = {key: col for key, pattern in SMELTER_COLUMNS
-               for cell, text in labels.get("Smelter List", {}).items()
-               if cell.endswith("4") and re.search(pattern, text)
-               for col in [re.match(r"[A-Z]+", cell).group(0)]}  # type: ignore[union-attr]
+    smelter = _columns(labels.get("Smelter List", {}), 4, SMELTER_COLUMNS)
+    products = _columns(labels.get("Product List", {}), 5, PRODUCT_COLUMNS, first=True)
+    mines = _columns(labels.get("Mine List", {}), 4, MINE_COLUMNS)
     return {
         "type": kind,
         "version": version,
@@ -264,9 +283,28 @@ def build_cellmap(path: Path) -> dict[str, Any]:
         "company_questions": company_questions,
         "smelter_list": {"sheet": "Smelter List", "header_row": 4, "first_row": 5,
                          "columns": smelter},
+        "product_list": {"sheet": "Product List", "header_row": 5, "first_row": 6,
+                         "columns": products} if products else None,
+        "mine_list": {"sheet": "Mine List", "header_row": 4, "first_row": 5,
+                      "columns": mines} if mines else None,
         "answer_column": ANSWER_COLUMN,
         "comment_column": COMMENT_COLUMN,
     }
+
+
+def _columns(labels: dict[str, str], header_row: int, table: tuple[tuple[str, str], ...],
+             first: bool = False) -> dict[str, str]:
+    """Column letter of each known header, from the sheet's labels in L (header row only)."""
+    out: dict[str, str] = {}
+    headers = sorted(((parse_ref(cell)[1], cell, text) for cell, text in labels.items()
+                      if parse_ref(cell)[0] == header_row))
+    for key, pattern in table:
+        for _col, cell, text in headers:
+            if re.search(pattern, text) and key not in out and cell not in out.values():
+                out[key] = re.sub(r"\d+", "", cell)
+                if first:
+                    break
+    return out
 
 
 def _fixed_metals(decl: dict[str, str], first_label_row: int) -> list[str]:

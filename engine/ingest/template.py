@@ -63,6 +63,8 @@ class Submission:
     company_by_metal: dict[str, dict[str, Answered]]
     metals: list[str]
     smelters: list[SmelterRow]
+    products: list[SmelterRow] = field(default_factory=list)
+    mines: list[SmelterRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
 
@@ -156,11 +158,20 @@ def read_template(path: Path, display: str | None = None) -> Submission:
             company_by_metal.setdefault(name, {})[question["key"]] = Answered(value, ref)
     rows = _smelter_rows(sheet(book, cmap["smelter_list"]["sheet"], display), cmap, display,
                          notes)
+    products = _list_rows(book, cmap.get("product_list"), display, ("number", "name"))
+    mines = _list_rows(book, cmap.get("mine_list"), display, ("metal", "mine_name"))
+    countries = Countries.load()
+    for mine in mines:
+        mine.values["metal"] = metal(mine.values.get("metal"))
+        if mine.values.get("country_name"):
+            mine.values["country"], problem = countries.code(mine.values["country_name"])
+            if problem:
+                notes.append(Note(display, "Mine List", f"F{mine.row}", problem))
     return Submission(
         file=display, sha256=_sha256(path), template_type=cmap["type"],
         version=cmap["version"], language=clean_text(decl.get("D3")), supplier=supplier,
         answers=answers, company=company, company_by_metal=company_by_metal,
-        metals=metals_asked, smelters=rows, notes=notes)
+        metals=metals_asked, smelters=rows, products=products, mines=mines, notes=notes)
 
 
 def _sha256(path: Path) -> str:
@@ -238,6 +249,23 @@ def _smelter_rows(smelters: Sheet, cmap: dict[str, Any], display: str,
             notes.append(Note(display, smelters.name, f"{_col(cmap, 'recycled_scrap')}{row}",
                               problem))
         out.append(SmelterRow(row, values))
+    return out
+
+
+def _list_rows(book: CalamineWorkbook, spec: dict[str, Any] | None, display: str,
+               keys: tuple[str, ...]) -> list[SmelterRow]:
+    """Non-empty rows of the Product List or Mine List (absent in a file: no rows)."""
+    if not spec or spec["sheet"] not in book.sheet_names:
+        return []
+    data = sheet(book, spec["sheet"], display)
+    columns = {key: parse_ref(f"{col}1")[1] for key, col in spec["columns"].items()}
+    out = []
+    for row in range(spec["first_row"], data.last_row + 1):
+        values = {key: clean_text(data.at(row, col)) for key, col in columns.items()}
+        first = next((v for v in values.values() if v), "")
+        if any(values.get(k) for k in keys) and not first.startswith("\u00a9"):
+            # The templates end each list with a copyright line far below the data.
+            out.append(SmelterRow(row, values))
     return out
 
 
