@@ -140,7 +140,8 @@ def _cell_value(book: CalamineWorkbook, sheet: str, ref: str) -> Any:
         return None
 
 
-def template_version(book: CalamineWorkbook, j3: Any = None) -> str | None:
+def template_version(book: CalamineWorkbook, j3: Any = None, history: bool = True
+                     ) -> str | None:
     """The newest revision a workbook names, in Declaration!J3 or its Revision history.
 
     Revisions are decimals (6.31 < 6.4 < 6.5). CRT 2.21's file still says 2.2 everywhere and
@@ -149,6 +150,8 @@ def template_version(book: CalamineWorkbook, j3: Any = None) -> str | None:
     if j3 is None:
         j3 = _cell_value(book, "Declaration", "J3")
     found: list[str] = re.findall(r"Revision\s+(\d+\.\d+)", str(j3 or ""))[:1]
+    if found and not history:
+        return found[0]
     try:
         history = book.get_sheet_by_name("Revision").to_python()
     except Exception:

@@ -209,7 +209,9 @@ def _smelter_rows(smelters: Sheet, cmap: dict[str, Any], display: str,
                cmap["smelter_list"]["columns"].items()}
     countries = Countries.load()
     out = []
-    for row in range(cmap["smelter_list"]["first_row"], smelters.last_row + 1):
+    key_cols = tuple(columns[k] for k in ("reported_id", "metal", "lookup_name", "name")
+                     if k in columns)
+    for row in smelters.nonempty_rows(cmap["smelter_list"]["first_row"], key_cols):
         raw = {key: smelters.at(row, col) for key, col in columns.items()}
         if not any(clean_text(raw.get(k)) for k in ("reported_id", "metal", "lookup_name",
                                                     "name")):
@@ -260,7 +262,8 @@ def _list_rows(book: CalamineWorkbook, spec: dict[str, Any] | None, display: str
     data = sheet(book, spec["sheet"], display)
     columns = {key: parse_ref(f"{col}1")[1] for key, col in spec["columns"].items()}
     out = []
-    for row in range(spec["first_row"], data.last_row + 1):
+    for row in data.nonempty_rows(spec["first_row"], tuple(columns[k] for k in keys
+                                                            if k in columns)):
         values = {key: clean_text(data.at(row, col)) for key, col in columns.items()}
         first = next((v for v in values.values() if v), "")
         if any(values.get(k) for k in keys) and not first.startswith("\u00a9"):

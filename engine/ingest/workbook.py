@@ -36,6 +36,18 @@ class Sheet:
         value = line[c] if c < len(line) else None
         return None if value == "" else value
 
+    def nonempty_rows(self, first_row: int, cols: tuple[int, ...]) -> list[int]:
+        """Excel rows from `first_row` on with a value in any of `cols` (fast scan)."""
+        out = []
+        start_row, start_col = self.start
+        idx = [c - start_col for c in cols if c >= start_col]
+        for offset, line in enumerate(self.rows[max(0, first_row - 1 - start_row):]):
+            width = len(line)
+            if any(i < width and line[i] not in ("", None) for i in idx):
+                out.append(first_row + offset if first_row - 1 >= start_row
+                           else start_row + 1 + offset)
+        return out
+
     @property
     def last_row(self) -> int:
         return self.start[0] + len(self.rows)
