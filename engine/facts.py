@@ -201,6 +201,8 @@ class Provenance(_Part):
     sheet: str | None = None
     row: int | None = None
     cell: str | None = None
+    cells: dict[str, str] = Field(
+        default_factory=dict, description="Cell of each field read from the file, by path")
 
 
 class _Fact(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .facts import DeclarationFact, Provenance, SmelterFact
 from .projection import fact_value
-from .rules.model import Rule, Severity
+from .rules.model import Rule, Severity, fields_read
 
 MISSING_TEXT = "(missing)"
 
@@ -102,5 +102,18 @@ def make_finding(rule: Rule, fact: SmelterFact | DeclarationFact) -> Finding:
         subject=subject_of(fact),
         supplier=fact.supplier.name,
         metal=metal,
-        provenance=fact.provenance,
+        provenance=_pointed(rule, fact.provenance),
     )
+
+
+def _pointed(rule: Rule, provenance: Provenance) -> Provenance:
+    """The fact's provenance, pointing at the cell of the first field the rule tests."""
+    if not provenance.cells:
+        return provenance
+    for path in fields_read(rule.when):
+        cell = provenance.cells.get(path)
+        if cell:
+            sheet, _, ref = cell.rpartition("!")
+            return provenance.model_copy(update={"sheet": sheet or provenance.sheet,
+                                                 "cell": ref})
+    return provenance

@@ -46,6 +46,8 @@ def build_facts(sub: Submission, reference: Reference | None = None,
     template = Template(type=sub.template_type, version=float(sub.version),  # type: ignore[arg-type]
                         language=sub.language)
     company_common = {k: a.value for k, a in sub.company.items() if a.value is not None}
+    context_cells = {**{f"supplier.{k}": f"Declaration!{c}" for k, c in sub.supplier_cells.items()},
+                     **{f"company.{k}": f"Declaration!{a.cell}" for k, a in sub.company.items()}}
     smelters: list[SmelterFact] = []
     seen: dict[tuple[str | None, str], int] = {}
     counts: dict[str, dict[str, int]] = {}
@@ -97,7 +99,8 @@ def build_facts(sub: Submission, reference: Reference | None = None,
             smelter=Smelter(**{k: v for k, v in values.items()
                                if k in _SMELTER_FIELDS and v is not None}),
             provenance=Provenance(file=sub.file, sha256=sub.sha256, sheet="Smelter List",
-                                  row=row.row, cell=f"A{row.row}")))
+                                  row=row.row, cell=f"A{row.row}",
+                                  cells={**context_cells, **_row_cells(sub, row.row, metal_name)})))
     declarations: list[DeclarationFact] = []
     for metal_name in dict.fromkeys([*sub.metals, *(m for m in counts if m != "?")]):
         answers = _answers(sub, metal_name)
@@ -115,7 +118,8 @@ def build_facts(sub: Submission, reference: Reference | None = None,
             company=Company(**_company(company_common, sub, metal_name)),
             declaration=Declaration(**answers),
             provenance=Provenance(file=sub.file, sha256=sub.sha256, sheet="Declaration",
-                                  cell=first.cell if first else None)))
+                                  cell=first.cell if first else None,
+                                  cells={**context_cells, **_answer_cells(sub, metal_name)})))
     return [*declarations, *smelters], notes
 
 
@@ -128,6 +132,27 @@ def status_fields(statuses: StatusList | None, cid: str | None) -> dict[str, Any
         return {"rmap_status": "unknown"}
     return {"rmap_status": found.status, "rmap_status_raw": found.raw,
             "rmap_status_date": found.date or statuses.imported}
+
+
+def _answer_cells(sub: Submission, metal_name: str | None) -> dict[str, str]:
+    per_metal = {f"company.{k}": f"Declaration!{a.cell}"
+                 for k, a in sub.company_by_metal.get(metal_name or "", {}).items()}
+    answers = {f"declaration.{k}": f"Declaration!{a.cell}"
+               for k, a in sub.answers.get(metal_name or "", {}).items()}
+    return {**per_metal, **answers}
+
+
+def _row_cells(sub: Submission, row: int, metal_name: str | None) -> dict[str, str]:
+    columns = {f"smelter.{k}": f"Smelter List!{c}{row}" for k, c in sub.smelter_columns.items()}
+    # Derived fields point at the column they come from.
+    for derived, source in (("country", "country_name"), ("mine_country", "mine_country_name"),
+                            ("row_state", "lookup_name"), ("cid_valid", "cid"),
+                            ("resolved_cid", "cid"), ("standard_name", "name"),
+                            ("country_mismatch", "country_name"), ("duplicate", "reported_id"),
+                            ("rmap_status", "cid"), ("match_method", "name")):
+        if f"smelter.{source}" in columns:
+            columns[f"smelter.{derived}"] = columns[f"smelter.{source}"]
+    return {**_answer_cells(sub, metal_name), **columns}
 
 
 def _answers(sub: Submission, metal_name: str | None) -> dict[str, Any]:

@@ -63,6 +63,8 @@ class Submission:
     company_by_metal: dict[str, dict[str, Answered]]
     metals: list[str]
     smelters: list[SmelterRow]
+    supplier_cells: dict[str, str] = field(default_factory=dict)
+    smelter_columns: dict[str, str] = field(default_factory=dict)
     products: list[SmelterRow] = field(default_factory=list)
     mines: list[SmelterRow] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -171,7 +173,9 @@ def read_template(path: Path, display: str | None = None) -> Submission:
         file=display, sha256=_sha256(path), template_type=cmap["type"],
         version=cmap["version"], language=clean_text(decl.get("D3")), supplier=supplier,
         answers=answers, company=company, company_by_metal=company_by_metal,
-        metals=metals_asked, smelters=rows, products=products, mines=mines, notes=notes)
+        metals=metals_asked, smelters=rows, products=products, mines=mines, notes=notes,
+        supplier_cells={k: v for k, v in cmap["company"].items() if k in supplier},
+        smelter_columns=dict(cmap["smelter_list"]["columns"]))
 
 
 def _sha256(path: Path) -> str:

@@ -92,15 +92,15 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def fields_read(cond: Condition) -> set[str]:
-    """Every field path a condition reads."""
+def fields_read(cond: Condition) -> list[str]:
+    """Every field path a condition reads, in the order the rule names them."""
     if isinstance(cond, Leaf):
-        return {cond.field.path}
+        return [cond.field.path]
     if isinstance(cond, Not):
         return fields_read(cond.item)
-    out: set[str] = set()
+    out: list[str] = []
     for item in cond.items:
-        out |= fields_read(item)
+        out.extend(p for p in fields_read(item) if p not in out)
     return out
 
 
