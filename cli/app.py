@@ -148,7 +148,9 @@ def test_cmd(paths: PathsArg = None, fmt: FormatOpt = Format.table,
     if fmt in (Format.json, Format.jsonl):
         rows = [{"rule": o.rule.id, "test": o.label, "passed": o.passed, "detail": o.detail}
                 for o in report.outcomes]
-        sys.stdout.write(to_json({"tests": rows, "untested": [r.id for r in report.untested]}))
+        sys.stdout.write(to_json({"tests": rows, "untested": [r.id for r in report.untested],
+                                  "coverage_gaps": [{"rule": r.id, "gap": g}
+                                                    for r, g in report.one_sided]}))
     else:
         by_rule: dict[str, list] = {}
         for outcome in report.outcomes:
@@ -164,10 +166,13 @@ def test_cmd(paths: PathsArg = None, fmt: FormatOpt = Format.table,
                 typer.echo(f"{mark} {outcome.label}{where}{detail}")
         for rule in report.untested:
             typer.echo(f"none {rule.id}: no tests ({rule.loc})")
+        for rule, gap in report.one_sided:
+            typer.echo(f"half {rule.id}: {gap} ({rule.loc})")
         passed = len(report.outcomes) - len(report.failed)
         typer.echo(f"{passed} passed, {len(report.failed)} failed, "
-                   f"{len(report.untested)} rule(s) without tests")
-    raise typer.Exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+                   f"{len(report.untested)} rule(s) without tests, "
+                   f"{len(report.one_sided)} coverage gap(s)")
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
 @app.command("explain")

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,7 +54,10 @@ def to_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str |
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
-    console = Console(file=io.StringIO(), width=width or 120, force_terminal=False)
+    # Fit the user's terminal when there is one; 120 columns in pipes and files.
+    width = width or (shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty()
+                      else 120)
+    console = Console(file=io.StringIO(), width=width, force_terminal=False)
     console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined]
 

@@ -88,9 +88,10 @@ def _stale_lists(pack: RulePack, today: dt.date, seen: set[str]) -> list[Problem
         if key in seen or not lst.is_stale(today):
             continue
         seen.add(key)
+        how = lst.refresh or lst.source
         out.append(Problem(lst.loc or Location("?"), f"list '{lst.name}' was retrieved "
                            f"{lst.retrieved} ({lst.age_days(today)} days ago), older than its "
-                           f"max_age_days {lst.max_age_days}; refresh it from: {lst.source}",
+                           f"max_age_days {lst.max_age_days}; refresh it: {how}",
                            field="retrieved", severity="warning"))
     return out
 

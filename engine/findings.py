@@ -71,7 +71,12 @@ def render_message(template: str, fields: tuple[str, ...],
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         out.append(literal)
         if name is not None:
-            out.append(_text(fact_value(fact, name)) if name in fields else MISSING_TEXT)
+            value = None
+            if name in fields:
+                # {a|b}: the first alternative the fact has.
+                value = next((v for v in (fact_value(fact, alt) for alt in name.split("|"))
+                              if v is not None), None)
+            out.append(_text(value))
     return "".join(out)
 
 

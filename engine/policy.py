@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -19,7 +19,7 @@ from .facts import Metal
 from .paths import bundled_rules
 from .rules.conditions import suggest
 from .rules.loader import RulePack, _Loader, bundled_lists, check_rules
-from .rules.model import Rule, Severity
+from .rules.model import RISKS, Rule, Severity
 from .rules.schema_models import ActionId, RuleId
 from .runtime import Evaluator
 from .yamlsrc import load_yaml, location_of
@@ -44,6 +44,20 @@ class ActionModel(BaseModel):
     due_days: int = Field(gt=0, description="Days allowed from the finding to completion")
 
 
+class ResponseModel(BaseModel):
+    """What the company does when a risk of one category is identified (OECD step 3)."""
+
+    model_config = ConfigDict(extra="forbid")
+    strategy: Literal["suspend-or-disengage", "risk-management-plan", "monitor",
+                      "correct-data"] = Field(description="The Annex II response")
+    description: str | None = None
+    actions: list[ActionId] = Field(min_length=1, description="Actions opened at once")
+    review_days: int | None = Field(
+        None, gt=0, description="Review period for measurable improvement (Annex II: 6 months)")
+    after_failed_review: list[ActionId] = Field(
+        default_factory=list, description="Actions when the review finds no improvement")
+
+
 class PolicyModel(BaseModel):
     """The policy file."""
 
@@ -53,8 +67,12 @@ class PolicyModel(BaseModel):
     description: str | None = None
     minerals: list[Metal] = Field(min_length=1, description="Minerals in scope")
     packs: list[str] = Field(min_length=1, description="Rule packs and list folders to load")
+    union_importer: bool = Field(
+        False, description="Bound by Regulation (EU) 2017/821 as a Union importer")
     overrides: dict[RuleId, OverrideModel] = Field(default_factory=dict)
     actions: dict[ActionId, ActionModel] = Field(default_factory=dict)
+    responses: dict[str, ResponseModel] = Field(
+        default_factory=dict, description="Response strategy per risk category")
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,7 @@ class Policy:
     rules: tuple[Rule, ...]
     pack: RulePack
     actions: dict[str, ActionModel]
+    responses: dict[str, ResponseModel]
     source: str
     digest: str
 
@@ -117,7 +136,7 @@ def check_policy(path: Path) -> tuple[Policy | None, list[Problem]]:
         return None, more
     digest = hashlib.sha256(path.read_bytes() + pack.digest.encode()).hexdigest()
     return Policy(model.policy, model.title, tuple(model.minerals), rules, pack,
-                  dict(model.actions), file, digest), []
+                  dict(model.actions), dict(model.responses), file, digest), []
 
 
 def _apply(model: PolicyModel, pack: RulePack, data: dict, file_loc: Location
@@ -138,6 +157,22 @@ def _apply(model: PolicyModel, pack: RulePack, data: dict, file_loc: Location
                                             f"'{model.policy}' ({file_loc.file})"
                                             f"{suggest(then.action, model.actions)}",
                                             rule.id, f"then[{i}].action"))
+    for risk, response in model.responses.items():
+        loc = location_of(data["responses"], risk) or file_loc
+        if risk not in RISKS:
+            problems.append(Problem(loc, f"unknown risk category '{risk}'{suggest(risk, RISKS)}",
+                                    field=f"responses.{risk}"))
+        for action in [*response.actions, *response.after_failed_review]:
+            if model.actions and action not in model.actions:
+                problems.append(Problem(loc, f"action '{action}' is not in the policy's "
+                                        f"actions{suggest(action, model.actions)}",
+                                        field=f"responses.{risk}"))
+    if model.responses:
+        for risk in sorted({r.risk for r in pack.rules if r.enabled} - set(model.responses)):
+            users = ", ".join(r.id for r in pack.rules if r.risk == risk)[:120]
+            problems.append(Problem(location_of(data, "responses") or file_loc,
+                                    f"no response for risk '{risk}' (used by {users})",
+                                    field="responses"))
     scope = set(model.minerals)
     rules = []
     for rule in pack.rules:

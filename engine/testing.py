@@ -37,6 +37,8 @@ class TestReport:
 
     outcomes: tuple[TestOutcome, ...]
     untested: tuple[Rule, ...]
+    # Rules whose tests never show them firing, or never show them staying quiet.
+    one_sided: tuple[tuple[Rule, str], ...] = ()
 
     @property
     def failed(self) -> tuple[TestOutcome, ...]:
@@ -44,7 +46,7 @@ class TestReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.untested and not self.one_sided
 
 
 def run_tests(rules: Sequence[Rule]) -> TestReport:
@@ -79,7 +81,12 @@ def run_tests(rules: Sequence[Rule]) -> TestReport:
         else:
             outcomes.append(TestOutcome(rule, test, True))
     untested = tuple(rule for rule in rules if not rule.tests)
-    return TestReport(tuple(outcomes), untested)
+    one_sided = tuple((rule, f"no test where it {missing}")
+                      for rule in rules if rule.tests
+                      for missing in ("fires", "stays quiet")
+                      if not any(t.expect == ("fires" if missing == "fires" else "quiet")
+                                 for t in rule.tests))
+    return TestReport(tuple(outcomes), untested, one_sided)
 
 
 def _enabled(rule: Rule) -> Rule:

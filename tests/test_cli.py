@@ -13,6 +13,7 @@ import pytest
 from .conftest import REPO, rule_yaml
 
 EXAMPLES = REPO / "examples" / "facts"
+EXPLAIN = REPO / "examples" / "explain" / "kivu-tin.json"
 
 
 def assay(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -60,25 +61,26 @@ def test_test_reports_failures_and_untested_rules(tmp_path: Path) -> None:
     assert "expected it to fires, it stayed quiet" in result.stdout.replace("\n", " ") or \
         "stayed quiet" in result.stdout
     assert "none T-2: no tests" in result.stdout
-    assert "0 passed, 1 failed, 1 rule(s) without tests" in result.stdout
+    assert "0 passed, 1 failed, 1 rule(s) without tests, 1 coverage gap(s)" in result.stdout
+    assert "half T-1: no test where it stays quiet" in result.stdout
 
 
 def test_explain_shows_each_condition(tmp_path: Path) -> None:
     result = assay("explain", "OECD-ANNEX2-ARMED-001", "--fact",
-                   str(EXAMPLES / "kivu-tin.json"), cwd=tmp_path)
+                   str(EXPLAIN), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "✓ smelter.country in $covered_countries  (fact: 'CD')" in result.stdout
-    assert "✗ smelter.rmap_status equals 'conformant'  (fact: 'active')" in result.stdout
+    assert "✗ smelter.rmap_status equals 'conformant'  (fact: 'not_enrolled')" in result.stdout
     assert result.stdout.strip().endswith("fires")
     as_json = json.loads(assay("explain", "OECD-ANNEX2-ARMED-001", "--fact",
-                               str(EXAMPLES / "kivu-tin.json"), "-f", "json",
+                               str(EXPLAIN), "-f", "json",
                                cwd=tmp_path).stdout)
     assert as_json["held"] is True
 
 
 def test_explain_unknown_rule_is_a_usage_error(tmp_path: Path) -> None:
     result = assay("explain", "OECD-ANNEX2-ARMED-01", "--fact",
-                   str(EXAMPLES / "kivu-tin.json"), cwd=tmp_path)
+                   str(EXPLAIN), cwd=tmp_path)
     assert result.returncode == 2
     assert "did you mean 'OECD-ANNEX2-ARMED-001'" in result.stderr
 

@@ -19,7 +19,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from .cells import expand_range, parse_ref
-from .xlsxmeta import validations
+from .xlsxmeta import hidden_rows, validations
 
 # Which fact field each question feeds, recognised from the English label in sheet L.
 # Order matters: the first pattern that matches wins.
@@ -222,7 +222,8 @@ def build_cellmap(path: Path) -> dict[str, Any]:
     version = template_version(book)
     if version is None:
         raise CellMapError(f"{path.name}: no revision number found")
-    lists = _list_cells(path)
+    hidden = hidden_rows(path, "Declaration")
+    lists = {cell: f for cell, f in _list_cells(path).items() if parse_ref(cell)[0] not in hidden}
     by_row = sorted(((parse_ref(cell)[0], cell, text) for cell, text in decl.items()
                      if cell.startswith("B")), key=lambda item: item[0])
     company: dict[str, str] = {}
@@ -265,9 +266,13 @@ def build_cellmap(path: Path) -> dict[str, Any]:
             if key is None:
                 raise CellMapError(f"{path.name}: unrecognised company question {text[:60]!r}")
             per_metal = answer_rows[0] > row
+            metals = None if selector or not per_metal else [
+                fixed_metals[r - row - 1] for r in answer_rows if r - row - 1 < len(fixed_metals)]
             entry = {"key": key, "letter": text[0], "label": f"B{row}",
                      "cell": None if per_metal else f"{ANSWER_COLUMN}{row}",
                      "rows": answer_rows if per_metal else None, "answers": allowed}
+            if metals is not None:
+                entry["metals"] = metals
             del formula
             company_questions.append(entry)
     if not questions:

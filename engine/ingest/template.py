@@ -233,8 +233,11 @@ def _smelter_rows(smelters: Sheet, cmap: dict[str, Any], display: str,
         values["row_state"] = ("not_listed" if lookup == "smelter not listed" else
                                "not_yet_identified" if lookup == "smelter not yet identified"
                                else "listed")
-        if values["row_state"] != "listed" and values.get("name") == "Unknown":
-            values["name"] = None  # the template's formula writes "Unknown" for these rows
+        if values["row_state"] != "listed":
+            # The look-up writes "Unknown" as name (and in 6.1 as country) for these rows.
+            for key in ("name", "country_name"):
+                if values.get(key) == "Unknown":
+                    values[key] = None
         reported = values.get("cid") or values.get("reported_id")
         values["cid"], problem = cid(reported)
         values["cid_valid"] = None if values["cid"] is None else problem is None

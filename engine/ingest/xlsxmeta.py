@@ -57,3 +57,11 @@ def validations(path: Path, sheet: str) -> list[Validation]:
         out.append(Validation(tuple((sqref.text or "").split()) if sqref is not None else (),
                               node.get("type"), formula.text if formula is not None else None))
     return out
+
+
+def hidden_rows(path: Path, sheet: str) -> set[int]:
+    """Rows of `sheet` that are hidden (a template hides answer rows it does not ask)."""
+    with zipfile.ZipFile(path) as archive:
+        root = ET.fromstring(archive.read(_sheet_xml(archive, sheet)))
+    return {int(node.get("r") or 0) for node in root.iter(f"{{{_NS['m']}}}row")
+            if node.get("hidden") in ("1", "true")}

@@ -216,7 +216,7 @@ def coerce_value(spec: FieldSpec, value: Any) -> tuple[bool, Any]:
     """Check a literal against a field's type; (True, normalised) or (False, message)."""
     kind = spec.kind
     if kind == "enum":
-        if isinstance(value, bool) and "yes" in spec.values:
+        if isinstance(value, bool) and ("yes" in spec.values or "no" in spec.values):
             # YAML 1.1 reads a bare yes/no as a boolean; the template's answers are words.
             value = "yes" if value else "no"
         if isinstance(value, str) and value in spec.values:

@@ -213,7 +213,7 @@ def _load_list(loader: _Loader, src: _Source) -> NamedList | None:
                 loc = location_of(src.data["entries"], i) or file_loc
                 loader.problems.append(Problem(loc, msg, "-", f"entries[{i}]"))
     return NamedList(model.list, model.title, model.source, model.retrieved, model.item_type,
-                     tuple(entries), model.max_age_days, notes, file_loc)
+                     tuple(entries), model.max_age_days, notes, file_loc, model.refresh)
 
 
 def _load_rule_file(loader: _Loader, src: _Source, lists: dict[str, NamedList]) -> list[Rule]:
@@ -315,12 +315,15 @@ def parse_message(loader: _Loader, text: str, kind: str, loc: Location, rule_id:
             loader.problems.append(Problem(loc, f"placeholder {{{name}}} may not carry a format "
                                            "spec or conversion", rule_id, field_name))
             ok = False
-        elif CATALOGUE.lookup(kind, name) is None:
-            hint = suggest(name, CATALOGUE.for_kind(kind))
-            loader.problems.append(Problem(loc, f"message names unknown field '{name}' for {kind}"
-                                           f" facts{hint}", rule_id, field_name))
-            ok = False
         else:
+            # {a|b} renders a, or b when a is missing.
+            for alternative in name.split("|"):
+                if CATALOGUE.lookup(kind, alternative) is None:
+                    hint = suggest(alternative, CATALOGUE.for_kind(kind))
+                    loader.problems.append(Problem(
+                        loc, f"message names unknown field '{alternative}' for {kind} facts"
+                        f"{hint}", rule_id, field_name))
+                    ok = False
             names.append(name)
     return MessageTemplate(text, tuple(names)) if ok else None
 
@@ -336,7 +339,7 @@ def normalise_fact_input(fact: dict[str, Any], kind: str) -> dict[str, Any]:
         for name, value in values.items():
             spec = CATALOGUE.lookup(kind, f"{part}.{name}")
             if spec is not None and spec.kind == "enum" and isinstance(value, bool) \
-                    and "yes" in spec.values:
+                    and ("yes" in spec.values or "no" in spec.values):
                 value = "yes" if value else "no"
             fixed[name] = value
         out[part] = fixed

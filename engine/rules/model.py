@@ -177,6 +177,7 @@ class NamedList:
     max_age_days: int | None = None
     notes: dict[str, str] = field(default_factory=dict, compare=False)
     loc: Location | None = field(default=None, compare=False)
+    refresh: str | None = None
 
     def age_days(self, today: dt.date) -> int:
         return (today - self.retrieved).days
