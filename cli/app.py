@@ -38,6 +38,8 @@ from assay.engine.ingest.rmap import (
     status_path,
 )
 from assay.engine.rules.model import SEVERITIES
+from assay.engine.rulesdoc import pack_of
+from assay.engine.rulesdoc import render as render_rules_doc
 from assay.engine.schema import SCHEMAS
 
 from .output import to_csv, to_json, to_table, write_atomic
@@ -233,15 +235,30 @@ def schema_cmd(
 
 @rules_app.command("list")
 def rules_list_cmd(paths: PathsArg = None, fmt: FormatOpt = Format.table,
-                   output: OutputOpt = None) -> None:
-    """List the rules with their id, severity, risk and title."""
+                   output: OutputOpt = None,
+                   pack_name: Annotated[str | None, typer.Option(
+                       "--pack", help="Only rules of this pack, e.g. oecd/annex2 or rmap.")
+                   ] = None) -> None:
+    """List the rules with their id, pack, severity, risk and title."""
     try:
         pack = load_pack(paths or [])
     except LoadError as exc:
         raise _fail(str(exc)) from None
-    columns = ["id", "applies_to", "severity", "risk", "title", "tests"]
-    rows = [[r.id, r.applies_to, r.severity, r.risk, r.title, len(r.tests)] for r in pack.rules]
+    chosen = [r for r in pack.rules if pack_name is None or pack_of(r) == pack_name
+              or pack_of(r).startswith(pack_name.rstrip("/") + "/")]
+    if pack_name is not None and not chosen:
+        packs = sorted({pack_of(r) for r in pack.rules})
+        raise _fail(f"--pack: no rules in pack '{pack_name}' (packs: {', '.join(packs)})")
+    columns = ["id", "pack", "applies_to", "severity", "risk", "title", "tests"]
+    rows = [[r.id, pack_of(r), r.applies_to, r.severity, r.risk, r.title, len(r.tests)]
+            for r in chosen]
     _emit(_render(columns, rows, fmt, "Rules"), output)
+
+
+@rules_app.command("docs")
+def rules_docs_cmd(output: OutputOpt = None) -> None:
+    """Write the rule catalogue page (docs/rules.md) for the bundled rules."""
+    _emit(render_rules_doc(load_pack().rules), output)
 
 
 @rules_app.command("fields")

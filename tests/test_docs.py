@@ -56,3 +56,11 @@ def test_schema_rejects_an_unknown_field_path() -> None:
             "then": [{"action": "a", "message": "m"}]}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, _schema("rules"))
+
+
+def test_rule_catalogue_page_is_current() -> None:
+    from assay.engine import load_pack
+    from assay.engine.rulesdoc import render
+
+    committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert render(load_pack().rules) == committed, "run: assay rules docs -o docs/rules.md"
