@@ -140,7 +140,9 @@ def run_bare_loop(rules: Sequence[Rule], facts: Sequence[SmelterFact],
                 ruleset.do_actions(state, done)
             finally:
                 ruleset.retract_fact(projection)
-            findings.extend(make_finding(by_id[r], fact) for r in hits)
+            # A rule whose `$or` matches through two branches fires once per branch; a
+            # finding is per rule and fact, as Evaluator counts it.
+            findings.extend(make_finding(by_id[r], fact) for r in dict.fromkeys(hits))
     finally:
         dre.delete_ruleset(ruleset._handle)
     if errors:

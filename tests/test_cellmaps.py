@@ -124,3 +124,13 @@ def _minimal_xlsx(path: Path, sheet: str) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in files.items():
             archive.writestr(name, text)
+
+
+@needs_templates
+def test_shipped_reference_matches_the_templates() -> None:
+    from assay.engine.ingest.reference_build import build_countries, build_reference
+
+    data = REPO / "engine" / "ingest" / "data"
+    assert build_reference(TEMPLATES) == json.loads((data / "smelters.json").read_text()), \
+        "run: python tools/build_reference.py"
+    assert build_countries(TEMPLATES) == json.loads((data / "countries.json").read_text())

@@ -175,3 +175,12 @@ def test_closing_an_evaluator_frees_its_rulesets(bundled_pack) -> None:
     ev._pool.put(instance)
     ev.close()
     assert instance.ruleset is None
+
+
+def test_a_rule_matching_through_two_branches_gives_one_finding(load_text) -> None:
+    # durable_rules fires the action once per satisfied `$or` branch.
+    pack = load_text(rule_yaml("OR-1", "{any: [{smelter.country: {equals: CD}}, "
+                                       "{smelter.name: {contains: Tin}}]}"))
+    fact = SmelterFact(smelter={"country": "CD", "name": "Kivu Tin"})
+    with Evaluator(pack.rules) as ev:
+        assert [f.rule_id for f in ev.evaluate([fact]).findings] == ["OR-1"]
