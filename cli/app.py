@@ -71,6 +71,7 @@ class SchemaKind(StrEnum):
     rules = "rules"
     list = "list"
     policy = "policy"
+    parameters = "parameters"
 
 
 def _version() -> str:

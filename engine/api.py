@@ -10,11 +10,11 @@ import durable_rules_engine as _dre
 from durable.engine import Ruleset
 
 from .compiler import compile_rule
-from .errors import Location, Problem, display_path
+from .errors import LoadError, Location, Problem, display_path
 from .findings import Evaluation
 from .paths import bundled_policies, bundled_rules, default_policy
 from .policy import Policy, check_policy, load_policy
-from .rules.loader import RulePack, bundled_lists, check_rules, load_rules
+from .rules.loader import RulePack, bundled_lists, bundled_parameters, check_rules
 from .runtime import FactInput
 from .yamlsrc import iter_yaml_files, load_yaml
 
@@ -38,7 +38,7 @@ def check(paths: Sequence[Path | str] = (), today: dt.date | None = None) -> lis
     if rule_files:
         own_lists = _own_lists(rule_files)
         extra = [lst for lst in bundled_lists() if lst.name not in own_lists]
-        pack, found = check_rules(rule_files, extra)
+        pack, found = check_rules(rule_files, extra, _default_parameters(rule_files))
         problems.extend(found)
         if pack is not None:
             packs.append(pack)
@@ -52,6 +52,15 @@ def check(paths: Sequence[Path | str] = (), today: dt.date | None = None) -> lis
         problems.extend(_engine_problems(pack, seen))
         problems.extend(_stale_lists(pack, today or dt.date.today(), seen))
     return sorted(problems, key=Problem.sort_key)
+
+
+def _default_parameters(files: list[Path]) -> dict:
+    """Bundled thresholds, unless the files checked bring their own parameters file."""
+    for path in files:
+        data, _ = load_yaml(path)
+        if isinstance(data, dict) and "parameters" in data:
+            return {}
+    return bundled_parameters()
 
 
 def _own_lists(files: list[Path]) -> set[str]:
@@ -106,7 +115,11 @@ def load_pack(paths: Sequence[Path | str] = ()) -> RulePack:
     targets = [Path(p) for p in paths] or [bundled_rules()]
     files = list(iter_yaml_files(targets))
     own = _own_lists(files)
-    return load_rules(files, [lst for lst in bundled_lists() if lst.name not in own])
+    pack, problems = check_rules(files, [lst for lst in bundled_lists() if lst.name not in own],
+                                 _default_parameters(files))
+    if problems or pack is None:
+        raise LoadError(problems)
+    return pack
 
 
 def evaluate(facts: Iterable[FactInput], policy: Policy | None = None) -> Evaluation:

@@ -7,6 +7,7 @@ file, then in the bundled rules folder, so a copied policy keeps working.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from .errors import LoadError, Location, Problem, display_path
 from .facts import Metal
 from .paths import bundled_rules
 from .rules.conditions import suggest
-from .rules.loader import RulePack, _Loader, bundled_lists, check_rules
+from .rules.loader import RulePack, _Loader, bundled_lists, bundled_parameters, check_rules
 from .rules.model import RISKS, Rule, Severity
 from .rules.schema_models import ActionId, RuleId
 from .runtime import Evaluator
@@ -73,6 +74,9 @@ class PolicyModel(BaseModel):
     actions: dict[ActionId, ActionModel] = Field(default_factory=dict)
     responses: dict[str, ResponseModel] = Field(
         default_factory=dict, description="Response strategy per risk category")
+    parameters: dict[str, int | float | str | dt.date] = Field(
+        default_factory=dict, description="The policy's thresholds, overriding the packs' "
+        "defaults (rules/parameters.yaml)")
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,17 @@ def check_policy(path: Path) -> tuple[Policy | None, list[Problem]]:
     if loader.problems:
         return None, loader.problems
     # Bundled lists are part of the product: a policy may narrow its packs and still use them.
-    pack, pack_problems = check_rules(pack_paths, bundled_lists())
+    defaults = bundled_parameters()
+    for name in model.parameters:
+        if name not in defaults:
+            loader.problems.append(Problem(location_of(data["parameters"], name) or file_loc,
+                                           f"unknown parameter '{name}'"
+                                           f"{suggest(name, defaults)}",
+                                           field=f"parameters.{name}"))
+    if loader.problems:
+        return None, loader.problems
+    pack, pack_problems = check_rules(pack_paths, bundled_lists(),
+                                      {**defaults, **model.parameters})
     if pack is None:
         return None, pack_problems
     rules, more = _apply(model, pack, data, file_loc)

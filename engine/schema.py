@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 from .facts import CATALOGUE
 from .policy import PolicyModel
 from .rules.model import OPERATORS, RISKS
-from .rules.schema_models import ListModel, RuleModel
+from .rules.schema_models import ListModel, ParametersModel, RuleModel
 
 
 def _condition_schema() -> dict[str, Any]:
@@ -66,4 +66,12 @@ def policy_schema() -> dict[str, Any]:
     return schema
 
 
-SCHEMAS = {"rules": rules_schema, "list": list_schema, "policy": policy_schema}
+def parameters_schema() -> dict[str, Any]:
+    """Schema of a parameters file."""
+    schema = ParametersModel.model_json_schema()
+    schema["title"] = "assay parameters file"
+    return schema
+
+
+SCHEMAS = {"rules": rules_schema, "list": list_schema, "policy": policy_schema,
+           "parameters": parameters_schema}

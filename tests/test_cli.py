@@ -120,7 +120,7 @@ def test_invalid_policy_is_a_located_usage_error(tmp_path: Path) -> None:
     assert "minerals[2]" in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["rules", "list", "policy"])
+@pytest.mark.parametrize("kind", ["rules", "list", "policy", "parameters"])
 def test_committed_schemas_are_current(tmp_path: Path, kind: str) -> None:
     result = assay("schema", kind, cwd=tmp_path)
     committed = REPO / "docs" / "schema" / f"{kind}.schema.json"

@@ -43,8 +43,8 @@ def _schema(kind: str) -> dict:
 def test_bundled_files_validate_against_their_schema(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     first = path.read_text(encoding="utf-8").splitlines()[0]
-    kind = "policy" if path.parent.name == "policies" else (
-        "list" if isinstance(data, dict) and "list" in data else "rules")
+    kind = "policy" if path.parent.name == "policies" else next(
+        (k for k in ("list", "parameters") if isinstance(data, dict) and k in data), "rules")
     assert f"{kind}.schema.json" in first, f"{path.name} lacks its yaml-language-server modeline"
     # YAML dates are date objects; JSON Schema sees them as strings.
     jsonschema.validate(json.loads(json.dumps(data, default=str)), _schema(kind))

@@ -43,6 +43,7 @@ class ParseContext:
     kind: str
     lists: dict[str, NamedList]
     default_loc: Location
+    parameters: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, loc: Location | None, path: str, message: str) -> None:
@@ -155,6 +156,14 @@ def _parse_leaf(spec: FieldSpec, op: str, value: Any, vloc: Location, op_loc: Lo
         return None
     if op in ("in", "not_in"):
         return _parse_in(spec, op, value, vloc, op_loc, ctx, path)
+    if isinstance(value, str) and value.startswith("$") and op != "matches":
+        # A policy-owned threshold such as $max_declaration_age_days.
+        name = value[1:]
+        if name not in ctx.parameters:
+            hint = suggest(name, ctx.parameters) or suggest(name, ctx.lists)
+            ctx.error(vloc, path, f"unknown parameter '{value}'{hint}")
+            return None
+        value = ctx.parameters[name]
     ok, coerced = coerce_value(spec, value)
     if not ok:
         ctx.error(vloc, path, coerced)

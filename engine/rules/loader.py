@@ -23,7 +23,7 @@ from ..facts import CATALOGUE, FACT_MODELS
 from ..yamlsrc import LocDict, iter_yaml_files, key_location, load_yaml, location_of, walk_to
 from .conditions import ParseContext, parse_condition, suggest
 from .model import RISKS, MessageTemplate, NamedList, Rule, RuleTest, ThenAction
-from .schema_models import ListEntryModel, ListModel, RuleModel
+from .schema_models import ListEntryModel, ListModel, ParametersModel, RuleModel
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,17 @@ def bundled_lists() -> list[NamedList]:
     return list(pack.lists.values()) if pack else []
 
 
+def bundled_parameters() -> dict[str, Any]:
+    """The default thresholds shipped with assay (rules/parameters.yaml)."""
+    from ..paths import bundled_rules
+
+    path = bundled_rules() / "parameters.yaml"
+    data, problems = load_yaml(path)
+    if problems or data is None:
+        return {}
+    return _load_parameters(_Loader(), _Source(path, data))
+
+
 def load_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = ()) -> RulePack:
     """Load every rule and list file under `paths`; raise `LoadError` with all problems."""
     pack, problems = check_rules(paths, extra_lists)
@@ -124,7 +135,8 @@ def load_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = (
     return pack
 
 
-def check_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = ()
+def check_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = (),
+                parameters: dict[str, Any] | None = None
                 ) -> tuple[RulePack | None, list[Problem]]:
     """Like `load_rules` but return (pack or None, problems) instead of raising."""
     loader = _Loader()
@@ -143,6 +155,11 @@ def check_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = 
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         if data is not None:
             sources.append(_Source(path, data))
+    defaults: dict[str, Any] = {}
+    for src in sources:
+        if isinstance(src.data, dict) and "parameters" in src.data:
+            defaults.update(_load_parameters(loader, src))
+    values = {**defaults, **(parameters or {})}
     # Lists given by the caller (the bundled ones) yield to a list file of the same name.
     lists: dict[str, NamedList] = {lst.name: lst for lst in extra_lists}
     from_files: dict[str, NamedList] = {}
@@ -157,12 +174,14 @@ def check_rules(paths: Sequence[Path | str], extra_lists: Iterable[NamedList] = 
                                                f"duplicate list '{named.name}' (first at "
                                                f"{from_files[named.name].loc})", field="list"))
             from_files[named.name] = lists[named.name] = named
-        elif isinstance(src.data, dict) and "policy" in src.data:
-            continue  # policies load through assay.engine.policy
+        elif isinstance(src.data, dict) and ("policy" in src.data or
+                                             "parameters" in src.data):
+            continue  # policies load through assay.engine.policy; parameters above
         else:
             rule_sources.append(src)
     _duplicate_ids(loader, rule_sources)
-    rules = [rule for src in rule_sources for rule in _load_rule_file(loader, src, lists)]
+    rules = [rule for src in rule_sources
+             for rule in _load_rule_file(loader, src, lists, values)]
     if loader.problems:
         return None, sorted(loader.problems, key=Problem.sort_key)
     return RulePack(tuple(rules), lists, tuple(files), digest.hexdigest()), []
@@ -216,7 +235,18 @@ def _load_list(loader: _Loader, src: _Source) -> NamedList | None:
                      tuple(entries), model.max_age_days, notes, file_loc, model.refresh)
 
 
-def _load_rule_file(loader: _Loader, src: _Source, lists: dict[str, NamedList]) -> list[Rule]:
+def _load_parameters(loader: _Loader, src: _Source) -> dict[str, Any]:
+    file_loc = location_of(src.data) or Location(display_path(src.path))
+    try:
+        model = ParametersModel.model_validate(src.data)
+    except ValidationError as exc:
+        loader.pydantic_problems(exc, src.data, file_loc, "-", model=ParametersModel)
+        return {}
+    return {name: p.value for name, p in model.parameters.items()}
+
+
+def _load_rule_file(loader: _Loader, src: _Source, lists: dict[str, NamedList],
+                    parameters: dict[str, Any]) -> list[Rule]:
     file_loc = location_of(src.data) or Location(display_path(src.path))
     data = src.data
     if isinstance(data, dict) and "rules" in data:
@@ -229,7 +259,7 @@ def _load_rule_file(loader: _Loader, src: _Source, lists: dict[str, NamedList]) 
     for index, raw in enumerate(data):
         rule = _load_rule(loader, raw, location_of(data, index) or file_loc)
         if rule is not None:
-            rule = _finish_rule(loader, rule, raw, lists)
+            rule = _finish_rule(loader, rule, raw, lists, parameters)
             if rule is not None:
                 out.append(rule)
     return out
@@ -260,14 +290,15 @@ def _salvage(loader: _Loader, raw: dict, loc: Location, rule_id: str) -> None:
 
 
 def _finish_rule(loader: _Loader, parsed: tuple[RuleModel, Location], raw: LocDict,
-                 lists: dict[str, NamedList]) -> Rule | None:
+                 lists: dict[str, NamedList], parameters: dict[str, Any]) -> Rule | None:
     model, loc = parsed
     before = len(loader.problems)
     if model.risk not in RISKS:
         loader.problems.append(Problem(location_of(raw, "risk") or loc,
                                        f"unknown risk '{model.risk}'{suggest(model.risk, RISKS)}"
                                        f" (one of: {', '.join(RISKS)})", model.id, "risk"))
-    ctx = ParseContext(model.id, model.applies_to, lists, location_of(raw, "when") or loc)
+    ctx = ParseContext(model.id, model.applies_to, lists, location_of(raw, "when") or loc,
+                       parameters=parameters)
     condition = parse_condition(raw["when"], ctx)
     loader.problems.extend(ctx.problems)
     then = []

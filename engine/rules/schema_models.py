@@ -74,3 +74,16 @@ class ListModel(_Strict):
     refresh: str | None = Field(None, description="How to get the current version")
     item_type: Literal["country", "string"] = "string"
     entries: list[str | ListEntryModel]
+
+
+class ParameterModel(_Strict):
+    """A threshold rules refer to as `$name`; a policy may set its own value."""
+
+    value: int | float | str | dt.date = Field(description="Default value")
+    description: Text
+
+
+class ParametersModel(_Strict):
+    """A parameters file: the pack's thresholds and their defaults."""
+
+    parameters: dict[ListName, ParameterModel]
