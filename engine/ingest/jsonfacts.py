@@ -22,25 +22,24 @@ def read_fact_items(path: Path, display: str) -> Iterator[dict[str, Any]]:
         raise IngestError(display, f"cannot read: {exc}") from None
     if path.suffix.lower() == ".jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise IngestError(f"{display}:{number}:{exc.colno}",
-                                  f"invalid JSON: {exc.msg}") from None
-            yield _with_provenance(item, display, number)
+            if line.strip():
+                yield _with_provenance(_parse(line, display, number), display, number)
         return
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IngestError(f"{display}:{exc.lineno}:{exc.colno}",
-                          f"invalid JSON: {exc.msg}") from None
+    data = _parse(text, display)
     if isinstance(data, dict) and isinstance(data.get("facts"), list):
         data = data["facts"]
     items = data if isinstance(data, list) else [data]
     for number, item in enumerate(items, start=1):
         yield _with_provenance(item, display, number)
+
+
+def _parse(text: str, display: str, line: int | None = None) -> Any:
+    """JSON, or an error at FILE:LINE:COL (`line` given for JSON Lines)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"{display}:{line or exc.lineno}:{exc.colno}",
+                          f"invalid JSON: {exc.msg}") from None
 
 
 def _with_provenance(item: Any, name: str, number: int) -> dict[str, Any]:

@@ -131,33 +131,34 @@ def read_template(path: Path, display: str | None = None) -> Submission:
         if value is not None:
             supplier[name] = value
     metals_asked = _metals(decl, cmap)
+
+    def read(key: str, ref: str) -> Answered:
+        value, problem = answer(key, decl.get(ref))
+        if problem:
+            note(ref, problem)
+        return Answered(value, ref)
+
+    def per_metal(question: dict[str, Any]) -> list[tuple[str, Answered]]:
+        return [(name, read(question["key"], f"{cmap['answer_column']}{row}"))
+                for row, name in _answer_rows(decl, question, metals_asked)]
+
     answers: dict[str, dict[str, Answered]] = {m: {} for m in metals_asked}
     for question in cmap["questions"]:
-        for row, name in _answer_rows(decl, question, metals_asked):
-            ref = f"{cmap['answer_column']}{row}"
-            value, problem = answer(question["key"], decl.get(ref))
-            if problem:
-                note(ref, problem)
-            answers.setdefault(name, {})[question["key"]] = Answered(value, ref)
+        for name, given in per_metal(question):
+            answers.setdefault(name, {})[question["key"]] = given
     company: dict[str, Answered] = {}
     company_by_metal: dict[str, dict[str, Answered]] = {}
     for question in cmap["company_questions"]:
-        if question["cell"]:
-            value, problem = answer(question["key"], decl.get(question["cell"]))
-            if problem:
-                note(question["cell"], problem)
-            company[question["key"]] = Answered(value, question["cell"])
-            if question["key"] == "policy_public":
-                url = clean_text(decl.get(f"{cmap['comment_column']}{question['cell'][1:]}"))
-                if url:
-                    company["policy_url"] = Answered(url, f"G{question['cell'][1:]}")
+        if not question["cell"]:
+            for name, given in per_metal(question):
+                company_by_metal.setdefault(name, {})[question["key"]] = given
             continue
-        for row, name in _answer_rows(decl, question, metals_asked):
-            ref = f"{cmap['answer_column']}{row}"
-            value, problem = answer(question["key"], decl.get(ref))
-            if problem:
-                note(ref, problem)
-            company_by_metal.setdefault(name, {})[question["key"]] = Answered(value, ref)
+        company[question["key"]] = read(question["key"], question["cell"])
+        if question["key"] == "policy_public":
+            url_ref = f"{cmap['comment_column']}{question['cell'][1:]}"
+            url = clean_text(decl.get(url_ref))
+            if url:
+                company["policy_url"] = Answered(url, url_ref)
     rows = _smelter_rows(sheet(book, cmap["smelter_list"]["sheet"], display), cmap, display,
                          notes)
     products = _list_rows(book, cmap.get("product_list"), display, ("number", "name"))
