@@ -85,7 +85,7 @@ def regexes(draw, depth: int = 2) -> str:
 def test_regex_translation_matches_python(pattern: str, texts: list[str], data) -> None:
     try:
         engine_pattern = translate(pattern)
-        check_engine_pattern(engine_pattern)
+        check_engine_pattern(engine_pattern, pattern)
     except RegexError:
         return  # refused patterns never reach the engine (the loader reports them)
     compiled = reference_pattern(pattern)

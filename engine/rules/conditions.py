@@ -171,7 +171,7 @@ def _parse_leaf(spec: FieldSpec, op: str, value: Any, vloc: Location, op_loc: Lo
     if op == "matches":
         try:
             engine_regex = translate(coerced)
-            check_engine_pattern(engine_regex)
+            check_engine_pattern(engine_regex, coerced)
             pattern = reference_pattern(coerced)
         except RegexError as exc:
             ctx.error(vloc, path, str(exc))

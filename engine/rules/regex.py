@@ -53,8 +53,15 @@ def translate(pattern: str) -> str:
     return out
 
 
-def check_engine_pattern(engine_pattern: str) -> None:
-    """Have durable_rules build the pattern; raise RegexError if its DFA builder refuses."""
+def check_engine_pattern(engine_pattern: str, pattern: str | None = None) -> None:
+    """Have durable_rules build the pattern and, given the Python pattern, try it.
+
+    durable_rules' DFA builder refuses some patterns (error 503/507) and mis-builds others
+    (`[ab]*(a|.)` misses "aaa"). So the pattern is built, then run against every string of
+    up to four characters over the pattern's own alphabet (plus one other character), and
+    refused where its answers differ from Python's.
+    """
+    import itertools
     import json
 
     import durable_rules_engine
@@ -63,10 +70,71 @@ def check_engine_pattern(engine_pattern: str) -> None:
     try:
         handle = durable_rules_engine.create_ruleset("assay_regex_check",
                                                      json.dumps(definition, ensure_ascii=False))
-    except Exception as exc:
+    except Exception as exc:  # durable_rules raises its own error type
         raise RegexError(f"durable_rules cannot build this pattern ({exc}); simplify it"
                          ) from None
     durable_rules_engine.delete_ruleset(handle)
+    if pattern is None:
+        return
+    compiled = reference_pattern(pattern)
+    alphabet = [*sorted(_alphabet(P.parse(pattern, re.ASCII | re.DOTALL)))[:7], "\u00b7"]
+    samples = ["".join(p) for n in range(1, 5) for p in itertools.product(alphabet, repeat=n)]
+    expected = [compiled.fullmatch(s) is not None for s in samples]
+    got = _durable_matches(engine_pattern, samples)
+    for sample, want, have in zip(samples, expected, got, strict=True):
+        if want != have:
+            raise RegexError(f"durable_rules' regex engine gets this pattern wrong (on "
+                             f"{sample!r} it says {'no ' if not have else ''}match); "
+                             "simplify it")
+
+
+def _alphabet(items: object) -> set[str]:
+    """A few characters each part of a parsed pattern can match."""
+    out: set[str] = set()
+    for op, av in items:  # type: ignore[attr-defined]
+        if op in (C.LITERAL, C.NOT_LITERAL):
+            out.add(chr(av))
+        elif op is C.RANGE:
+            out.update({chr(av[0]), chr(av[1])})
+        elif op is C.IN:
+            out |= _alphabet(av)
+        elif op is C.CATEGORY:
+            out.add({C.CATEGORY_DIGIT: "1", C.CATEGORY_SPACE: " "}.get(av, "a"))
+        elif op is C.ANY:
+            out.add("a")
+        elif op is C.BRANCH:
+            for branch in av[1]:
+                out |= _alphabet(branch)
+        elif op is C.SUBPATTERN:
+            out |= _alphabet(av[3])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            out |= _alphabet(av[2])
+    return out
+
+
+def _durable_matches(engine_pattern: str, samples: list[str]) -> list[bool]:
+    import json
+
+    import durable_rules_engine
+    from durable.engine import Ruleset
+
+    hits: set[int] = set()
+
+    class _Host:
+        def get_action(self, name: str) -> None:
+            raise LookupError(name)
+
+    ruleset = Ruleset("assay_regex_probe", _Host(), {"r": {
+        "all": [{"m": {"$and": [{"kind": "probe"}, {"$mt": {"x": engine_pattern}}]}}],
+        "run": lambda c: hits.add(c.m["i"])}})
+    try:
+        payload = [{"kind": "probe", "i": i, "x": engine_text(s)} for i, s in enumerate(samples)]
+        text = json.dumps(payload, ensure_ascii=False)
+        _code, state = durable_rules_engine.assert_facts(ruleset._handle, text)
+        ruleset.do_actions(state, lambda _e, _s: None)
+    finally:
+        durable_rules_engine.delete_ruleset(ruleset._handle)
+    return [i in hits for i in range(len(samples))]
 
 
 def _esc(ch: str) -> str:
