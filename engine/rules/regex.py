@@ -62,18 +62,10 @@ def check_engine_pattern(engine_pattern: str, pattern: str | None = None) -> Non
     refused where its answers differ from Python's.
     """
     import itertools
-    import json
 
-    import durable_rules_engine
-
-    definition = {"r": {"all": [{"m": {"$mt": {"x": engine_pattern}}}]}}
-    try:
-        handle = durable_rules_engine.create_ruleset("assay_regex_check",
-                                                     json.dumps(definition, ensure_ascii=False))
-    except Exception as exc:  # durable_rules raises its own error type
-        raise RegexError(f"durable_rules cannot build this pattern ({exc}); simplify it"
-                         ) from None
-    durable_rules_engine.delete_ruleset(handle)
+    problem = _build_in_child(engine_pattern, BUILD_SECONDS)
+    if problem is not None:
+        raise RegexError(f"durable_rules cannot build this pattern ({problem}); simplify it")
     if pattern is None:
         return
     compiled = reference_pattern(pattern)
@@ -86,6 +78,47 @@ def check_engine_pattern(engine_pattern: str, pattern: str | None = None) -> Non
             raise RegexError(f"durable_rules' regex engine gets this pattern wrong (on "
                              f"{sample!r} it says {'no ' if not have else ''}match); "
                              "simplify it")
+
+
+BUILD_SECONDS = 3.0
+
+
+def _build_in_child(engine_pattern: str, seconds: float) -> str | None:
+    """Build the pattern's DFA in a child process: durable_rules' builder can run for ever
+    on some patterns, and a rule file must never hang `assay check`. None when it builds."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_build, args=(engine_pattern, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        result = receiver.recv() if receiver.poll(seconds) else (
+            f"its DFA builder did not finish within {seconds:g} s")
+    except EOFError:
+        result = "its DFA builder crashed"
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    return result
+
+
+def _build(engine_pattern: str, sender: object) -> None:
+    import json
+
+    import durable_rules_engine
+
+    definition = {"r": {"all": [{"m": {"$mt": {"x": engine_pattern}}}]}}
+    try:
+        handle = durable_rules_engine.create_ruleset("assay_regex_check",
+                                                     json.dumps(definition, ensure_ascii=False))
+        durable_rules_engine.delete_ruleset(handle)
+        sender.send(None)  # type: ignore[attr-defined]
+    except Exception as exc:  # durable_rules raises its own error type
+        sender.send(str(exc))  # type: ignore[attr-defined]
 
 
 def _alphabet(items: object) -> set[str]:
