@@ -15,7 +15,7 @@ from .findings import Evaluation
 from .paths import bundled_policies, bundled_rules, default_policy
 from .policy import Policy, check_policy, load_policy
 from .rules.loader import RulePack, bundled_lists, bundled_parameters, check_rules
-from .runtime import FactInput
+from .runtime import ActionsOnly, FactInput
 from .yamlsrc import iter_yaml_files, load_yaml
 
 
@@ -82,7 +82,7 @@ def _engine_problems(pack: RulePack, seen: set[str]) -> list[Problem]:
         seen.add(key)
         definition = {rule.id: {**compile_rule(rule), "run": lambda c: None}}
         try:
-            ruleset = Ruleset(f"assay_check_{rule.id}", _NoHost(), definition)
+            ruleset = Ruleset(f"assay_check_{rule.id}", ActionsOnly(), definition)
             _dre.delete_ruleset(ruleset._handle)
         except Exception as exc:
             out.append(Problem(rule.loc or Location("?"), f"durable_rules cannot build this "
@@ -103,11 +103,6 @@ def _stale_lists(pack: RulePack, today: dt.date, seen: set[str]) -> list[Problem
                            f"max_age_days {lst.max_age_days}; refresh it: {how}",
                            field="retrieved", severity="warning"))
     return out
-
-
-class _NoHost:
-    def get_action(self, name: str) -> None:
-        raise LookupError(name)
 
 
 def load_pack(paths: Sequence[Path | str] = ()) -> RulePack:

@@ -14,12 +14,12 @@ from typing import Any
 
 from .projection import engine_text, engine_value
 from .rules.model import All, AnyOf, Condition, Leaf, Not, Rule
+from .rules.regex import SPECIAL
 
 _NEVER = {"kind": "\x00never"}
 _NEGATED = {"equals": "not_equals", "not_equals": "equals", "in": "not_in", "not_in": "in",
             "lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
 _COMPARE = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "not_equals": "$neq"}
-_REGEX_SPECIAL = set(".|?*+()[]{}%")
 
 
 class CompileError(ValueError):
@@ -71,7 +71,7 @@ def _positive(path: str, op: str, leaf: Leaf) -> dict[str, Any]:
         return {"$and": [{"$ex": {path: 1}}] +
                 [{"$neq": {path: _lit(v, leaf)}} for v in leaf.value]}
     if op == "contains":
-        escaped = "".join("%" + ch if ch in _REGEX_SPECIAL else ch
+        escaped = "".join("%" + ch if ch in SPECIAL else ch
                           for ch in engine_text(leaf.value))
         return {"$mt": {path: ".*" + escaped + ".*"}}
     if op == "matches":

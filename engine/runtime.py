@@ -42,7 +42,7 @@ FactInput = SmelterFact | DeclarationFact | dict[str, Any]
 _names = itertools.count()
 
 
-class _ActionsOnly:
+class ActionsOnly:
     """Stands in for durable's Host: our actions are callables, never looked up by name."""
 
     def get_action(self, name: str) -> Any:
@@ -58,7 +58,7 @@ class _Instance:
         for rule_id, body in rules.items():
             body["run"] = self._action(rule_id)
         self.name = f"assay{next(_names)}_{id(self):x}"
-        self.ruleset = Ruleset(self.name, _ActionsOnly(), rules) if rules else None
+        self.ruleset = Ruleset(self.name, ActionsOnly(), rules) if rules else None
 
     def _action(self, rule_id: str) -> Any:
         hits = self.hits

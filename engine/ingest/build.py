@@ -23,7 +23,7 @@ from ..facts import (
 )
 from .errors import Note
 from .normalise import RATE_MIN
-from .reference import Reference
+from .reference import Reference, RefSmelter
 from .rmap import StatusList
 from .template import Submission
 
@@ -53,25 +53,11 @@ def build_facts(sub: Submission, reference: Reference | None = None,
     counts: dict[str, dict[str, int]] = {}
     for row in sub.smelters:
         values = dict(row.values)
-        match = reference.resolve(values.get("metal"), values.get("cid") if values.get(
-            "cid_valid") else None, values.get("name") or values.get("lookup_name"),
-            values.get("country"))
-        if values["row_state"] == "listed" and match.smelter is not None:
-            ref = match.smelter
-            values.update(resolved_cid=ref.cid, standard_name=ref.name,
-                          reference_country=ref.country, match_method=match.method,
-                          match_score=match.score)
-            values["metal"] = values.get("metal") or ref.metal
-            if values.get("country") and ref.country and values["country"] != ref.country:
-                values["country_mismatch"] = True
-                notes.append(Note(sub.file, "Smelter List", f"E{row.row}",
-                                  f"country {values['country_name']!r} differs from the "
-                                  f"reference country of {ref.cid} ({ref.country})"))
-            elif values.get("country") and ref.country:
-                values["country_mismatch"] = False
-        else:
-            values["match_method"] = "none"
-        values.update(status_fields(statuses, values.get("resolved_cid")))
+        ref = resolve_row(values, reference, statuses)
+        if values.get("country_mismatch") and ref is not None:
+            notes.append(Note(sub.file, "Smelter List", f"E{row.row}",
+                              f"country {values['country_name']!r} differs from the "
+                              f"reference country of {ref.cid} ({ref.country})"))
         identity = values.get("resolved_cid") or (values.get("name") or "").casefold()
         key = (values.get("metal"), identity)
         if values["row_state"] == "listed" and identity and key in seen:
@@ -121,6 +107,27 @@ def build_facts(sub: Submission, reference: Reference | None = None,
                                   cell=first.cell if first else None,
                                   cells={**context_cells, **_answer_cells(sub, metal_name)})))
     return [*declarations, *smelters], notes
+
+
+def resolve_row(values: dict[str, Any], reference: Reference,
+                statuses: StatusList | None) -> RefSmelter | None:
+    """Resolve one smelter row against the reference, in place: resolved CID, standard name,
+    reference country, match method and score, country mismatch, and RMAP status."""
+    match = reference.resolve(values.get("metal"),
+                              values.get("cid") if values.get("cid_valid") else None,
+                              values.get("name") or values.get("lookup_name"),
+                              values.get("country"))
+    ref = match.smelter if values.get("row_state", "listed") == "listed" else None
+    if ref is None:
+        values["match_method"] = "none"
+        return None
+    values.update(resolved_cid=ref.cid, standard_name=ref.name, reference_country=ref.country,
+                  match_method=match.method, match_score=match.score)
+    values["metal"] = values.get("metal") or ref.metal
+    if values.get("country") and ref.country:
+        values["country_mismatch"] = values["country"] != ref.country
+    values.update(status_fields(statuses, ref.cid))
+    return ref
 
 
 def status_fields(statuses: StatusList | None, cid: str | None) -> dict[str, Any]:

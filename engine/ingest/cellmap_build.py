@@ -19,6 +19,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from .cells import expand_range, parse_ref
+from .workbook import Sheet
 from .xlsxmeta import hidden_rows, validations
 
 # Which fact field each question feeds, recognised from the English label in sheet L.
@@ -129,17 +130,6 @@ def _labels(book: CalamineWorkbook) -> tuple[list[str], dict[str, dict[str, str]
     return languages, out
 
 
-def _cell_value(book: CalamineWorkbook, sheet: str, ref: str) -> Any:
-    data = book.get_sheet_by_name(sheet)
-    rows = data.to_python()
-    row, col = parse_ref(ref)
-    r, c = row - 1 - data.start[0], col - data.start[1]
-    try:
-        return rows[r][c]
-    except IndexError:
-        return None
-
-
 def template_version(book: CalamineWorkbook, j3: Any = None, history: bool = True
                      ) -> str | None:
     """The newest revision a workbook names, in Declaration!J3 or its Revision history.
@@ -148,7 +138,7 @@ def template_version(book: CalamineWorkbook, j3: Any = None, history: bool = Tru
     has the same labels, look-up and cells as 2.2, so it reads as 2.2.
     """
     if j3 is None:
-        j3 = _cell_value(book, "Declaration", "J3")
+        j3 = Sheet(book, "Declaration").get("J3")
     found: list[str] = re.findall(r"Revision\s+(\d+\.\d+)", str(j3 or ""))[:1]
     if found and not history:
         return found[0]
@@ -187,16 +177,17 @@ def _list_cells(path: Path) -> dict[str, str]:
     return out
 
 
-def _allowed(book: CalamineWorkbook, labels: dict[str, str], formula: str) -> list[str]:
-    """The English answers a list validation offers."""
+def _allowed(declaration: Sheet, formula: str) -> list[str]:
+    """The English answers a list validation offers.
+
+    The answer lists hold English constants; sheet L's keys for them are stale in some
+    versions, so the cells themselves are the truth.
+    """
     if ":" not in formula:
         return []
     answers = []
-    # The answer lists hold English constants; sheet L's keys for them are stale in some
-    # versions, so the cells themselves are the truth.
-    del labels
     for cell in expand_range(formula.replace("$", "")):
-        text = _cell_value(book, "Declaration", cell)
+        text = declaration.get(cell)
         if isinstance(text, float) and text == 1.0:
             text = "100%"
         text = str(text or "").strip()
@@ -219,7 +210,8 @@ def build_cellmap(path: Path) -> dict[str, Any]:
     languages, labels = _labels(book)
     decl = labels.get("Declaration", {})
     kind = template_type(decl.get("D2", ""))
-    version = template_version(book)
+    sheet = Sheet(book, "Declaration")
+    version = template_version(book, sheet.get("J3"))
     if version is None:
         raise CellMapError(f"{path.name}: no revision number found")
     hidden = hidden_rows(path, "Declaration")
@@ -237,7 +229,7 @@ def build_cellmap(path: Path) -> dict[str, Any]:
     label_rows = [(row, text) for row, _c, text in by_row if re.match(r"^(\d\)|[A-I]\.) ", text)]
     label_rows.append((10**6, ""))
     # EMRT 2.x: minerals are chosen in cells whose dropdown offers "X" or "(Delete X)".
-    selector = sorted((c for c in lists if "(Delete" in str(_allowed(book, decl, lists[c]))),
+    selector = sorted((c for c in lists if "(Delete" in str(_allowed(sheet, lists[c]))),
                       key=parse_ref)
     fixed_metals = _fixed_metals(decl, label_rows[0][0])
     questions, company_questions = [], []
@@ -249,7 +241,7 @@ def build_cellmap(path: Path) -> dict[str, Any]:
             continue
         formula = lists[f"{ANSWER_COLUMN}{answer_rows[0]}"]
         allowed = sorted({a for r in answer_rows for a in
-                          _allowed(book, decl, lists[f"{ANSWER_COLUMN}{r}"])})
+                          _allowed(sheet, lists[f"{ANSWER_COLUMN}{r}"])})
         if text[0].isdigit():
             key = _key(text, QUESTION_KEYS)
             if key is None:

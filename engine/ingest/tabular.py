@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..facts import CATALOGUE, Provenance, Smelter, SmelterFact, Supplier
-from .build import status_fields
+from .build import resolve_row
 from .errors import IngestError, Note
 from .normalise import Countries, answer, cid, clean_text, metal
 from .reference import Reference
@@ -70,17 +70,7 @@ def read_csv(path: Path, display: str, reference: Reference,
                 notes.append(Note(display, None, f"row {number}", problem))
         if smelter.get("recycled_scrap"):
             smelter["recycled_scrap"], _ = answer("recycled_scrap", smelter["recycled_scrap"])
-        match = reference.resolve(smelter["metal"], smelter.get("cid") if smelter.get(
-            "cid_valid") else None, smelter.get("name"), smelter.get("country"))
-        if match.smelter is not None:
-            smelter.update(resolved_cid=match.smelter.cid, standard_name=match.smelter.name,
-                           reference_country=match.smelter.country, match_method=match.method,
-                           match_score=match.score)
-            if smelter.get("country") and match.smelter.country:
-                smelter["country_mismatch"] = smelter["country"] != match.smelter.country
-        else:
-            smelter["match_method"] = "none"
-        smelter.update(status_fields(statuses, smelter.get("resolved_cid")))
+        resolve_row(smelter, reference, statuses)
         try:
             facts.append(SmelterFact(
                 smelter=Smelter(**{k: v for k, v in smelter.items() if v is not None}),

@@ -19,7 +19,7 @@ from ..projection import engine_text
 MAX_PATTERN_CHARS = 200
 MAX_REPEAT = 100
 MAX_EXPANDED = 2000
-_SPECIAL = set(".|?*+()[]{}%")
+SPECIAL = set(".|?*+()[]{}%")
 _CLASS_SAFE_RANGE = re.compile(r"[A-Za-z0-9]")
 
 
@@ -153,11 +153,9 @@ def _durable_matches(engine_pattern: str, samples: list[str]) -> list[bool]:
 
     hits: set[int] = set()
 
-    class _Host:
-        def get_action(self, name: str) -> None:
-            raise LookupError(name)
+    from ..runtime import ActionsOnly
 
-    ruleset = Ruleset("assay_regex_probe", _Host(), {"r": {
+    ruleset = Ruleset("assay_regex_probe", ActionsOnly(), {"r": {
         "all": [{"m": {"$and": [{"kind": "probe"}, {"$mt": {"x": engine_pattern}}]}}],
         "run": lambda c: hits.add(c.m["i"])}})
     try:
@@ -172,7 +170,7 @@ def _durable_matches(engine_pattern: str, samples: list[str]) -> list[bool]:
 
 def _esc(ch: str) -> str:
     ch = engine_text(ch)
-    return "%" + ch if ch in _SPECIAL else ch
+    return "%" + ch if ch in SPECIAL else ch
 
 
 def _seq(items: list) -> str:
